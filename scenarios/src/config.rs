@@ -1,0 +1,318 @@
+//! `config`: a service configuration read on every request and reloaded rarely.
+//!
+//! The state is a log level, a request timeout and a map of feature flags
+//! (`size` = number of flags). Reads look up one flag, the timeout, or a
+//! summary of the whole state; writes flip one flag or reload every value at
+//! once. Each write bumps `version`, so the version counts acknowledged writes
+//! and a lost update shows as a version that is too small.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Increments, InvariantViolation, Scenario};
+use crate::workload::GenContext;
+
+/// Share of writes that reload the whole configuration (the rest flip one flag).
+const RELOAD_SHARE: f64 = 1.0 / 16.0;
+/// Timeouts stay in this range, in milliseconds.
+const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1..=60_000;
+
+/// The `config` scenario.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConfigScenario;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+}
+
+impl LogLevel {
+    const ALL: [LogLevel; 4] = [
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+    ];
+}
+
+/// The shared configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Config {
+    /// Number of writes applied since the initial state.
+    pub version: u64,
+    pub log_level: LogLevel,
+    pub timeout_ms: u32,
+    pub flags: BTreeMap<String, bool>,
+    /// How many flags are on; kept in step with `flags` by every write.
+    pub enabled: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigRead {
+    /// Is this feature flag on?
+    Flag(String),
+    /// The request timeout.
+    Timeout,
+    /// Version, log level and enabled-flag count, from one state.
+    Summary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigReadOutput {
+    Flag(Option<bool>),
+    Timeout(u32),
+    Summary {
+        version: u64,
+        log_level: LogLevel,
+        enabled: usize,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigWrite {
+    /// Turn one flag on if it was off and off if it was on.
+    Flip(String),
+    /// Replace every value with the configuration derived from `seed`.
+    Reload { seed: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigWriteOutput {
+    Flipped { version: u64, now: bool },
+    Reloaded { version: u64 },
+    UnknownFlag(String),
+}
+
+/// The name of flag `index`.
+pub fn flag_name(index: usize) -> String {
+    format!("feature-{index:06}")
+}
+
+impl Scenario for ConfigScenario {
+    type State = Config;
+    type Read = ConfigRead;
+    type Write = ConfigWrite;
+    type ReadOutput = ConfigReadOutput;
+    type WriteOutput = ConfigWriteOutput;
+
+    fn name(&self) -> &'static str {
+        "config"
+    }
+
+    fn initial_state(&self, size: usize) -> Config {
+        let mut config = Config {
+            version: 0,
+            log_level: LogLevel::Info,
+            timeout_ms: 0,
+            flags: (0..size).map(|i| (flag_name(i), false)).collect(),
+            enabled: 0,
+        };
+        reload(&mut config, 0);
+        config
+    }
+
+    fn read(&self, config: &Config, op: &ConfigRead) -> ConfigReadOutput {
+        match op {
+            ConfigRead::Flag(name) => ConfigReadOutput::Flag(config.flags.get(name).copied()),
+            ConfigRead::Timeout => ConfigReadOutput::Timeout(config.timeout_ms),
+            ConfigRead::Summary => ConfigReadOutput::Summary {
+                version: config.version,
+                log_level: config.log_level,
+                enabled: config.enabled,
+            },
+        }
+    }
+
+    fn write(&self, config: &mut Config, op: &ConfigWrite) -> ConfigWriteOutput {
+        match op {
+            ConfigWrite::Flip(name) => {
+                let Some(flag) = config.flags.get_mut(name) else {
+                    return ConfigWriteOutput::UnknownFlag(name.clone());
+                };
+                *flag = !*flag;
+                let now = *flag;
+                if now {
+                    config.enabled += 1;
+                } else {
+                    config.enabled -= 1;
+                }
+                config.version += 1;
+                ConfigWriteOutput::Flipped {
+                    version: config.version,
+                    now,
+                }
+            }
+            ConfigWrite::Reload { seed } => {
+                reload(config, *seed);
+                config.version += 1;
+                ConfigWriteOutput::Reloaded {
+                    version: config.version,
+                }
+            }
+        }
+    }
+
+    fn check_invariants(&self, config: &Config) -> Result<(), InvariantViolation> {
+        let counted = config.flags.values().filter(|&&on| on).count();
+        if counted != config.enabled {
+            return Err(InvariantViolation(format!(
+                "config v{} says {} flags are on but {counted} are",
+                config.version, config.enabled
+            )));
+        }
+        if !TIMEOUT_RANGE_MS.contains(&config.timeout_ms) {
+            return Err(InvariantViolation(format!(
+                "config v{} has timeout {} ms, outside {TIMEOUT_RANGE_MS:?}",
+                config.version, config.timeout_ms
+            )));
+        }
+        Ok(())
+    }
+
+    fn generate_read(&self, ctx: &mut GenContext) -> ConfigRead {
+        match ctx.below(10) {
+            0 => ConfigRead::Timeout,
+            1 => ConfigRead::Summary,
+            _ => ConfigRead::Flag(flag_name(ctx.key())),
+        }
+    }
+
+    fn generate_write(&self, ctx: &mut GenContext) -> ConfigWrite {
+        if ctx.chance(RELOAD_SHARE) {
+            ConfigWrite::Reload {
+                seed: ctx.below(u64::MAX),
+            }
+        } else {
+            ConfigWrite::Flip(flag_name(ctx.key()))
+        }
+    }
+}
+
+impl Increments for ConfigScenario {
+    fn increment(&self, size: usize, n: u64) -> ConfigWrite {
+        ConfigWrite::Flip(flag_name((n % size.max(1) as u64) as usize))
+    }
+
+    fn count(&self, config: &Config) -> u64 {
+        config.version
+    }
+}
+
+/// Sets every value (not the version) to the configuration derived from `seed`.
+fn reload(config: &mut Config, seed: u64) {
+    let mut bits = SplitMix64(seed);
+    config.log_level = LogLevel::ALL[(bits.next() % 4) as usize];
+    config.timeout_ms = 100 + (bits.next() % 9_900) as u32;
+    config.enabled = 0;
+    for on in config.flags.values_mut() {
+        *on = bits.next() & 1 == 1;
+        config.enabled += usize::from(*on);
+    }
+}
+
+/// A tiny deterministic bit source, so a reload seed always means the same values.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{KeyDist, Op, Workload};
+
+    #[test]
+    fn initial_state_has_size_flags_and_holds_invariants() {
+        let config = ConfigScenario.initial_state(50);
+        assert_eq!(config.flags.len(), 50);
+        assert_eq!(config.version, 0);
+        ConfigScenario.check_invariants(&config).unwrap();
+    }
+
+    #[test]
+    fn flip_toggles_and_bumps_version() {
+        let s = ConfigScenario;
+        let mut config = s.initial_state(4);
+        let before = config.flags[&flag_name(2)];
+        let out = s.write(&mut config, &ConfigWrite::Flip(flag_name(2)));
+        assert_eq!(
+            out,
+            ConfigWriteOutput::Flipped {
+                version: 1,
+                now: !before
+            }
+        );
+        assert_eq!(
+            s.read(&config, &ConfigRead::Flag(flag_name(2))),
+            ConfigReadOutput::Flag(Some(!before))
+        );
+        s.check_invariants(&config).unwrap();
+    }
+
+    #[test]
+    fn unknown_flag_changes_nothing() {
+        let s = ConfigScenario;
+        let mut config = s.initial_state(4);
+        let before = config.clone();
+        let out = s.write(&mut config, &ConfigWrite::Flip("nope".into()));
+        assert_eq!(out, ConfigWriteOutput::UnknownFlag("nope".into()));
+        assert_eq!(config, before);
+        assert_eq!(
+            s.read(&config, &ConfigRead::Flag("nope".into())),
+            ConfigReadOutput::Flag(None)
+        );
+    }
+
+    #[test]
+    fn reload_is_deterministic_per_seed() {
+        let s = ConfigScenario;
+        let mut a = s.initial_state(64);
+        let mut b = s.initial_state(64);
+        s.write(&mut a, &ConfigWrite::Flip(flag_name(3)));
+        s.write(&mut a, &ConfigWrite::Reload { seed: 9 });
+        s.write(&mut b, &ConfigWrite::Reload { seed: 9 });
+        assert_eq!(a.flags, b.flags);
+        assert_eq!(a.timeout_ms, b.timeout_ms);
+        assert_eq!(a.version, 2);
+        s.check_invariants(&a).unwrap();
+    }
+
+    #[test]
+    fn invariant_catches_a_torn_enabled_count() {
+        let mut config = ConfigScenario.initial_state(8);
+        config.enabled += 1;
+        assert!(ConfigScenario.check_invariants(&config).is_err());
+    }
+
+    #[test]
+    fn increments_count_every_write() {
+        let s = ConfigScenario;
+        let mut config = s.initial_state(3);
+        for n in 0..10 {
+            s.write(&mut config, &s.increment(3, n));
+        }
+        assert_eq!(s.count(&config), 10);
+    }
+
+    #[test]
+    fn generated_stream_is_reproducible_and_follows_the_mix() {
+        let s = ConfigScenario;
+        let workload = Workload::new(0.75, KeyDist::Uniform).unwrap();
+        let a: Vec<_> = s.generate(100, &workload, 5).take(4_000).collect();
+        let b: Vec<_> = s.generate(100, &workload, 5).take(4_000).collect();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        let reads = a.iter().filter(|op| matches!(op, Op::Read(_))).count();
+        assert!((2_800..3_200).contains(&reads), "{reads} reads of 4000");
+    }
+}

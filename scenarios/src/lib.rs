@@ -1,0 +1,22 @@
+//! What is shared between threads, and nothing about how.
+//!
+//! Each scenario is a pure sequential state machine ([`Scenario`]): an initial
+//! state built from a size, read and write operations with their outputs,
+//! invariants, and a seeded operation generator driven by a [`Workload`]. The
+//! same model is used three times, so nothing is specified twice:
+//!
+//! * as the core every sharing strategy runs (a lock strategy applies writes in
+//!   place, a snapshot strategy clones the state and then applies them);
+//! * as the workload a benchmark replays ([`Scenario::generate`]);
+//! * as the specification the checkers compare concurrent outputs against.
+//!
+//! There are no threads, locks or atomics in this crate; the `harness` crate
+//! owns all of that.
+
+pub mod config;
+mod model;
+pub mod registry;
+mod workload;
+
+pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario};
+pub use workload::{GenContext, KeyDist, OpStream, Workload, WorkloadError};
