@@ -1,1 +1,30 @@
-fn main(){}
+//! Records the compiler version and git commit for the `Environment` every
+//! result carries.
+
+use std::process::Command;
+
+fn main() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    let version = output(Command::new(rustc).arg("--version")).unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=HARNESS_RUSTC_VERSION={version}");
+
+    if let Some(commit) = output(Command::new("git").args(["rev-parse", "HEAD"])) {
+        println!("cargo:rustc-env=HARNESS_GIT_COMMIT={commit}");
+    }
+    for path in ["HEAD", "packed-refs"] {
+        if let Some(file) = output(Command::new("git").args(["rev-parse", "--git-path", path])) {
+            println!("cargo:rerun-if-changed={file}");
+        }
+    }
+    if let Some(branch) = output(Command::new("git").args(["symbolic-ref", "-q", "HEAD"])) {
+        if let Some(file) = output(Command::new("git").args(["rev-parse", "--git-path", &branch])) {
+            println!("cargo:rerun-if-changed={file}");
+        }
+    }
+}
+
+fn output(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?;
+    (out.status.success() && !text.trim().is_empty()).then(|| text.trim().to_owned())
+}

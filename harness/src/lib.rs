@@ -1,1 +1,20 @@
-pub fn x(){}
+//! How shared state is shared, driven, measured and checked.
+//!
+//! * [`strategy`]: the strategies (locks, snapshots, an actor, optimistic
+//!   CAS, left-right), all generic over any [`scenarios::Scenario`], behind
+//!   one trait pair and one name registry;
+//! * [`sync`]: the facade every strategy takes its primitives from;
+//! * [`runner`]: drives a strategy with many threads and measures throughput
+//!   and sampled latency;
+//! * [`conformance`]: the checks every strategy must pass, as a library so
+//!   strategies defined outside this crate can run them too;
+//! * [`report`]: the results schema and its table, JSON and CSV renderings;
+//! * [`cli`]: the `harness` command line on top of all that.
+
+pub mod cli;
+pub mod conformance;
+pub mod environment;
+pub mod report;
+pub mod runner;
+pub mod strategy;
+pub mod sync;

@@ -1,18 +1,20 @@
 //! `config`: a service configuration read on every request and reloaded rarely.
 //!
 //! The state is a log level, a request timeout and a map of feature flags
-//! (`size` = number of flags). Reads look up one flag, the timeout, or a
-//! summary of the whole state; writes flip one flag or reload every value at
-//! once. Each write bumps `version`, so the version counts acknowledged writes
+//! (`size` = number of flags). A read is what one request handler does with
+//! the configuration: load it once, read the log level, the timeout and one
+//! feature flag (keys from the workload's distribution); 1 read in 20 instead
+//! summarizes the whole state (version, log level, flags on). Writes flip one flag (15 in 16) or reload
+//! every value at once (1 in 16). Each write bumps `version`, so the version counts acknowledged writes
 //! and a lost update shows as a version that is too small.
-
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::workload::GenContext;
 
+/// Share of reads that summarize the whole state (the rest serve a request).
+const SUMMARY_SHARE: f64 = 1.0 / 20.0;
 /// Share of writes that reload the whole configuration (the rest flip one flag).
 const RELOAD_SHARE: f64 = 1.0 / 16.0;
 /// Timeouts stay in this range, in milliseconds.
@@ -39,6 +41,19 @@ impl LogLevel {
     ];
 }
 
+/// A feature flag's identity. Services declare their flags up front (an enum
+/// or constants), so flag ids are dense and the map from flag to value is a
+/// vector indexed by id (as `enum-map` does): a lookup is one bounds check,
+/// not a hash or a tree walk whose cost would drown the cost of sharing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FlagId(pub u32);
+
+impl std::fmt::Display for FlagId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "feature-{:06}", self.0)
+    }
+}
+
 /// The shared configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Config {
@@ -46,25 +61,27 @@ pub struct Config {
     pub version: u64,
     pub log_level: LogLevel,
     pub timeout_ms: u32,
-    pub flags: BTreeMap<String, bool>,
+    /// Whether each flag is on, indexed by [`FlagId`].
+    pub flags: Vec<bool>,
     /// How many flags are on; kept in step with `flags` by every write.
     pub enabled: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigRead {
-    /// Is this feature flag on?
-    Flag(String),
-    /// The request timeout.
-    Timeout,
+    /// What one request handler reads: log level, timeout and one feature flag.
+    Request(FlagId),
     /// Version, log level and enabled-flag count, from one state.
     Summary,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigReadOutput {
-    Flag(Option<bool>),
-    Timeout(u32),
+    Request {
+        log_level: LogLevel,
+        timeout_ms: u32,
+        flag: Option<bool>,
+    },
     Summary {
         version: u64,
         log_level: LogLevel,
@@ -75,7 +92,7 @@ pub enum ConfigReadOutput {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigWrite {
     /// Turn one flag on if it was off and off if it was on.
-    Flip(String),
+    Flip(FlagId),
     /// Replace every value with the configuration derived from `seed`.
     Reload { seed: u64 },
 }
@@ -84,12 +101,12 @@ pub enum ConfigWrite {
 pub enum ConfigWriteOutput {
     Flipped { version: u64, now: bool },
     Reloaded { version: u64 },
-    UnknownFlag(String),
+    UnknownFlag(FlagId),
 }
 
-/// The name of flag `index`.
-pub fn flag_name(index: usize) -> String {
-    format!("feature-{index:06}")
+/// The id of the flag at `index` in a configuration of `size` flags.
+pub fn flag(index: usize) -> FlagId {
+    FlagId(u32::try_from(index).expect("at most u32::MAX flags"))
 }
 
 impl Scenario for ConfigScenario {
@@ -108,7 +125,7 @@ impl Scenario for ConfigScenario {
             version: 0,
             log_level: LogLevel::Info,
             timeout_ms: 0,
-            flags: (0..size).map(|i| (flag_name(i), false)).collect(),
+            flags: vec![false; size],
             enabled: 0,
         };
         reload(&mut config, 0);
@@ -117,8 +134,11 @@ impl Scenario for ConfigScenario {
 
     fn read(&self, config: &Config, op: &ConfigRead) -> ConfigReadOutput {
         match op {
-            ConfigRead::Flag(name) => ConfigReadOutput::Flag(config.flags.get(name).copied()),
-            ConfigRead::Timeout => ConfigReadOutput::Timeout(config.timeout_ms),
+            ConfigRead::Request(id) => ConfigReadOutput::Request {
+                log_level: config.log_level,
+                timeout_ms: config.timeout_ms,
+                flag: config.flags.get(id.0 as usize).copied(),
+            },
             ConfigRead::Summary => ConfigReadOutput::Summary {
                 version: config.version,
                 log_level: config.log_level,
@@ -130,8 +150,8 @@ impl Scenario for ConfigScenario {
     fn write(&self, config: &mut Config, op: &ConfigWrite) -> ConfigWriteOutput {
         match op {
             ConfigWrite::Flip(name) => {
-                let Some(flag) = config.flags.get_mut(name) else {
-                    return ConfigWriteOutput::UnknownFlag(name.clone());
+                let Some(flag) = config.flags.get_mut(name.0 as usize) else {
+                    return ConfigWriteOutput::UnknownFlag(*name);
                 };
                 *flag = !*flag;
                 let now = *flag;
@@ -157,7 +177,7 @@ impl Scenario for ConfigScenario {
     }
 
     fn check_invariants(&self, config: &Config) -> Result<(), InvariantViolation> {
-        let counted = config.flags.values().filter(|&&on| on).count();
+        let counted = config.flags.iter().filter(|&&on| on).count();
         if counted != config.enabled {
             return Err(InvariantViolation(format!(
                 "config v{} says {} flags are on but {counted} are",
@@ -174,10 +194,10 @@ impl Scenario for ConfigScenario {
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> ConfigRead {
-        match ctx.below(10) {
-            0 => ConfigRead::Timeout,
-            1 => ConfigRead::Summary,
-            _ => ConfigRead::Flag(flag_name(ctx.key())),
+        if ctx.chance(SUMMARY_SHARE) {
+            ConfigRead::Summary
+        } else {
+            ConfigRead::Request(flag(ctx.key()))
         }
     }
 
@@ -187,14 +207,14 @@ impl Scenario for ConfigScenario {
                 seed: ctx.below(u64::MAX),
             }
         } else {
-            ConfigWrite::Flip(flag_name(ctx.key()))
+            ConfigWrite::Flip(flag(ctx.key()))
         }
     }
 }
 
 impl Increments for ConfigScenario {
     fn increment(&self, size: usize, n: u64) -> ConfigWrite {
-        ConfigWrite::Flip(flag_name((n % size.max(1) as u64) as usize))
+        ConfigWrite::Flip(flag((n % size.max(1) as u64) as usize))
     }
 
     fn count(&self, config: &Config) -> u64 {
@@ -208,7 +228,7 @@ fn reload(config: &mut Config, seed: u64) {
     config.log_level = LogLevel::ALL[(bits.next() % 4) as usize];
     config.timeout_ms = 100 + (bits.next() % 9_900) as u32;
     config.enabled = 0;
-    for on in config.flags.values_mut() {
+    for on in config.flags.iter_mut() {
         *on = bits.next() & 1 == 1;
         config.enabled += usize::from(*on);
     }
@@ -244,8 +264,8 @@ mod tests {
     fn flip_toggles_and_bumps_version() {
         let s = ConfigScenario;
         let mut config = s.initial_state(4);
-        let before = config.flags[&flag_name(2)];
-        let out = s.write(&mut config, &ConfigWrite::Flip(flag_name(2)));
+        let before = config.flags[2];
+        let out = s.write(&mut config, &ConfigWrite::Flip(flag(2)));
         assert_eq!(
             out,
             ConfigWriteOutput::Flipped {
@@ -253,10 +273,12 @@ mod tests {
                 now: !before
             }
         );
-        assert_eq!(
-            s.read(&config, &ConfigRead::Flag(flag_name(2))),
-            ConfigReadOutput::Flag(Some(!before))
-        );
+        let ConfigReadOutput::Request { flag: now, .. } =
+            s.read(&config, &ConfigRead::Request(flag(2)))
+        else {
+            panic!("a request read answers a request");
+        };
+        assert_eq!(now, Some(!before));
         s.check_invariants(&config).unwrap();
     }
 
@@ -265,12 +287,16 @@ mod tests {
         let s = ConfigScenario;
         let mut config = s.initial_state(4);
         let before = config.clone();
-        let out = s.write(&mut config, &ConfigWrite::Flip("nope".into()));
-        assert_eq!(out, ConfigWriteOutput::UnknownFlag("nope".into()));
+        let out = s.write(&mut config, &ConfigWrite::Flip(FlagId(u32::MAX)));
+        assert_eq!(out, ConfigWriteOutput::UnknownFlag(FlagId(u32::MAX)));
         assert_eq!(config, before);
         assert_eq!(
-            s.read(&config, &ConfigRead::Flag("nope".into())),
-            ConfigReadOutput::Flag(None)
+            s.read(&config, &ConfigRead::Request(FlagId(u32::MAX))),
+            ConfigReadOutput::Request {
+                log_level: config.log_level,
+                timeout_ms: config.timeout_ms,
+                flag: None
+            }
         );
     }
 
@@ -279,7 +305,7 @@ mod tests {
         let s = ConfigScenario;
         let mut a = s.initial_state(64);
         let mut b = s.initial_state(64);
-        s.write(&mut a, &ConfigWrite::Flip(flag_name(3)));
+        s.write(&mut a, &ConfigWrite::Flip(flag(3)));
         s.write(&mut a, &ConfigWrite::Reload { seed: 9 });
         s.write(&mut b, &ConfigWrite::Reload { seed: 9 });
         assert_eq!(a.flags, b.flags);

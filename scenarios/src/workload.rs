@@ -179,7 +179,9 @@ mod tests {
             })
         );
         assert_eq!("zipf:1.2".parse(), Ok(KeyDist::Zipf { theta: 1.2 }));
-        for bad in ["", "zipf:", "zipf:0", "zipf:-1", "zipf:nan", "zipf:inf", "normal"] {
+        for bad in [
+            "", "zipf:", "zipf:0", "zipf:-1", "zipf:nan", "zipf:inf", "normal",
+        ] {
             assert!(bad.parse::<KeyDist>().is_err(), "{bad} accepted");
         }
     }

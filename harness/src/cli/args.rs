@@ -1,0 +1,146 @@
+//! The command-line grammar. Every value parser explains what it accepts.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use scenarios::{KeyDist, registry as scenario_registry};
+
+use crate::strategy::registry as strategy_registry;
+
+/// Most threads one run may start.
+pub const MAX_THREADS: usize = 1024;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "harness",
+    version,
+    about = "Measures and verifies the strategies for sharing state between threads."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Measure throughput and latency of strategies on one scenario.
+    Run(RunArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RunArgs {
+    /// What is shared.
+    #[arg(long, default_value = "config", value_parser = scenario_name)]
+    pub scenario: String,
+    /// Strategies to run: `all` or a comma-separated list.
+    #[arg(long, default_value = "all", value_parser = strategy_list)]
+    pub strategy: StrategyList,
+    /// Worker threads (more than the cores is allowed: that is oversubscription).
+    #[arg(long, value_parser = threads)]
+    pub threads: Option<usize>,
+    /// Share of operations that read, from 0 to 1.
+    #[arg(long, default_value = "0.9", value_parser = read_ratio)]
+    pub read_ratio: f64,
+    /// How long each strategy is measured, e.g. 5s, 500ms [default: 2s].
+    #[arg(long, value_parser = positive_duration, conflicts_with = "ops")]
+    pub duration: Option<Duration>,
+    /// Measure each strategy for this many operations instead of a duration.
+    #[arg(long, value_parser = positive_count)]
+    pub ops: Option<u64>,
+    /// Warm-up before measuring each strategy (0s for none).
+    #[arg(long, default_value = "500ms", value_parser = duration)]
+    pub warmup: Duration,
+    /// Size of the shared state, in the scenario's unit (config: flags).
+    #[arg(long, default_value = "64", value_parser = size)]
+    pub size: usize,
+    /// Key distribution: uniform, zipf (θ 0.99) or zipf:THETA.
+    #[arg(long, default_value = "uniform", value_parser = dist)]
+    pub dist: KeyDist,
+    /// Seed of the operation generator; the same seed replays the same operations.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to this file (whole or not at all) instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// staging: publish a snapshot after this many writes.
+    #[arg(long, default_value = "1", value_parser = positive_usize)]
+    pub publish_every: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Strategy names, validated against the registry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StrategyList(pub Vec<&'static str>);
+
+fn scenario_name(text: &str) -> Result<String, String> {
+    if scenario_registry::NAMES.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(scenario_registry::UnknownScenario(text.to_owned()).to_string())
+    }
+}
+
+fn strategy_list(text: &str) -> Result<StrategyList, String> {
+    strategy_registry::parse_list(text)
+        .map(StrategyList)
+        .map_err(|err| err.to_string())
+}
+
+fn threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {MAX_THREADS}")),
+    }
+}
+
+fn read_ratio(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err("expected a number from 0 to 1, e.g. 0.9".to_owned()),
+    }
+}
+
+fn duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|_| "expected a duration such as 5s, 500ms, 2m or 0s".to_owned())
+}
+
+fn positive_duration(text: &str) -> Result<Duration, String> {
+    match duration(text) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        _ => Err("expected a duration above zero such as 5s, 500ms or 2m".to_owned()),
+    }
+}
+
+fn positive_count(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("expected a whole number of at least 1".to_owned()),
+    }
+}
+
+fn positive_usize(text: &str) -> Result<usize, String> {
+    positive_count(text).and_then(|n| usize::try_from(n).map_err(|err| err.to_string()))
+}
+
+fn size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=10_000_000).contains(&n) => Ok(n),
+        _ => Err("expected a whole number from 1 to 10000000".to_owned()),
+    }
+}
+
+fn dist(text: &str) -> Result<KeyDist, String> {
+    text.parse()
+        .map_err(|err: scenarios::WorkloadError| err.to_string())
+}

@@ -1,0 +1,240 @@
+//! Drives one strategy with many threads and measures it.
+//!
+//! Measurement rules (DESIGN.md, "Honest measurement"):
+//! * each thread replays its own pre-generated ring of operations, so the
+//!   measured loop contains no random number generation or allocation for
+//!   the workload;
+//! * throughput is counted, never timed per operation: each worker notes
+//!   the time once when measurement starts and once when it stops, and the
+//!   run's throughput is the sum of each worker's operations over its own
+//!   window;
+//! * latency is sampled (one operation in [`RunConfig::sample_every`]);
+//! * a warm-up phase runs the same loop before anything is counted.
+//!
+//! A panic in a worker, in the strategy's constructor or in the model is
+//! caught and returned as that strategy's [`RunFailure`]; other strategies
+//! in the same invocation still run.
+
+mod latency;
+mod worker;
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, RwLock};
+use std::thread;
+use std::time::Duration;
+
+use scenarios::{Op, Scenario, Workload};
+use serde::{Deserialize, Serialize};
+
+pub use self::latency::{Latency, LatencyRecorder, LatencySummary};
+use self::worker::{Phase, WorkerReport};
+use crate::strategy::{Counters, Strategy, StrategyOptions};
+
+/// Operations pre-generated per thread; prime, so sampling every 64th
+/// operation walks through all of them.
+const RING_LEN: usize = 4093;
+
+/// What to run and for how long.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    pub threads: usize,
+    pub size: usize,
+    pub workload: Workload,
+    pub stop: StopAfter,
+    pub warmup: Duration,
+    pub seed: u64,
+    /// Time one operation in this many; a power of two.
+    pub sample_every: u64,
+    pub options: StrategyOptions,
+}
+
+impl RunConfig {
+    pub const DEFAULT_SAMPLE_EVERY: u64 = 64;
+}
+
+/// When measurement ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopAfter {
+    /// After this long.
+    Elapsed(Duration),
+    /// After this many operations in total, split evenly over the threads.
+    Ops(u64),
+}
+
+/// What one strategy did in one run.
+#[derive(Clone, Debug)]
+pub struct Measurement {
+    /// The longest worker's measured window.
+    pub elapsed: Duration,
+    pub reads: u64,
+    pub writes: u64,
+    /// Sum over workers of their operations divided by their own window.
+    pub ops_per_sec: f64,
+    pub latency: Latency,
+    pub counters: Counters,
+}
+
+/// A strategy that could not finish its run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RunFailure(pub String);
+
+/// Runs strategy `T` on `scenario` as `config` says.
+pub fn run<S: Scenario, T: Strategy<S>>(
+    scenario: &Arc<S>,
+    config: &RunConfig,
+) -> Result<Measurement, RunFailure> {
+    assert!(config.threads > 0, "a run needs at least one thread");
+    assert!(config.sample_every.is_power_of_two());
+    let strategy = catch_unwind(AssertUnwindSafe(|| {
+        let initial = scenario.initial_state(config.size);
+        T::new(Arc::clone(scenario), initial, &config.options)
+    }))
+    .map_err(|panic| RunFailure(format!("setup panicked: {}", panic_message(&*panic))))?;
+
+    let phase = Arc::new(AtomicU8::new(Phase::Warmup as u8));
+    let gate = Arc::new(RwLock::new(()));
+    let closed = gate.write().expect("a new lock is not poisoned");
+    let workers: Vec<_> = (0..config.threads)
+        .map(|index| {
+            let ops = ring(&**scenario, config, index);
+            let quota = quota(config, index);
+            let job = worker::Job {
+                scenario: Arc::clone(scenario),
+                handle: strategy.handle(),
+                ops,
+                quota,
+                sample_mask: config.sample_every - 1,
+                phase: Arc::clone(&phase),
+                gate: Arc::clone(&gate),
+            };
+            thread::Builder::new()
+                .name(format!("worker-{index}"))
+                .spawn(move || job.run())
+                .map_err(|err| RunFailure(format!("cannot start worker {index}: {err}")))
+        })
+        .collect();
+
+    let spawned = workers.iter().all(Result::is_ok);
+    if !spawned {
+        phase.store(Phase::Stop as u8, Ordering::Release);
+    }
+    drop(closed);
+    let strategy_before = if spawned {
+        drive_phases(&phase, config, &strategy)
+    } else {
+        Counters::default()
+    };
+    let reports = join(workers);
+    let strategy_after = strategy.counters();
+    drop(strategy);
+    let mut measurement = summarize(&reports?);
+    measurement
+        .counters
+        .merge(&strategy_after.since(&strategy_before));
+    Ok(measurement)
+}
+
+/// Warm-up, then measurement until the deadline (or until every quota is
+/// done); returns the strategy's counters as measurement began.
+fn drive_phases<S: Scenario, T: Strategy<S>>(
+    phase: &AtomicU8,
+    config: &RunConfig,
+    strategy: &T,
+) -> Counters {
+    thread::sleep(config.warmup);
+    let before = strategy.counters();
+    phase.store(Phase::Measure as u8, Ordering::Release);
+    if let StopAfter::Elapsed(duration) = config.stop {
+        thread::sleep(duration);
+        phase.store(Phase::Stop as u8, Ordering::Release);
+    }
+    before
+}
+
+/// Thread `index`'s operations: the start of its own seeded stream.
+fn ring<S: Scenario>(scenario: &S, config: &RunConfig, index: usize) -> Vec<Op<S>> {
+    let len = match config.stop {
+        StopAfter::Ops(total) => RING_LEN.min(total.div_ceil(config.threads as u64) as usize),
+        StopAfter::Elapsed(_) => RING_LEN,
+    };
+    scenario
+        .generate(
+            config.size,
+            &config.workload,
+            thread_seed(config.seed, index),
+        )
+        .take(len.max(1))
+        .collect()
+}
+
+/// A distinct, reproducible seed per thread.
+pub fn thread_seed(seed: u64, index: usize) -> u64 {
+    seed ^ (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Thread `index`'s share of an operation budget; earlier threads take the remainder.
+fn quota(config: &RunConfig, index: usize) -> Option<u64> {
+    let StopAfter::Ops(total) = config.stop else {
+        return None;
+    };
+    let threads = config.threads as u64;
+    Some(total / threads + u64::from((index as u64) < total % threads))
+}
+
+fn join(
+    workers: Vec<Result<thread::JoinHandle<WorkerReport>, RunFailure>>,
+) -> Result<Vec<WorkerReport>, RunFailure> {
+    let mut reports = Vec::new();
+    let mut failures = Vec::new();
+    for (index, worker) in workers.into_iter().enumerate() {
+        match worker.map(|handle| handle.join()) {
+            Ok(Ok(report)) => reports.push(report),
+            Ok(Err(panic)) => failures.push(format!(
+                "worker {index} panicked: {}",
+                panic_message(&*panic)
+            )),
+            Err(RunFailure(message)) => failures.push(message),
+        }
+    }
+    match failures.len() {
+        0 => Ok(reports),
+        1 => Err(RunFailure(failures.remove(0))),
+        n => Err(RunFailure(format!(
+            "{} (and {} more failed workers)",
+            failures[0],
+            n - 1
+        ))),
+    }
+}
+
+fn summarize(reports: &[WorkerReport]) -> Measurement {
+    let mut latency = LatencyRecorder::default();
+    let mut counters = Counters::default();
+    for report in reports {
+        latency.merge(&report.latency);
+        counters.merge(&report.counters);
+    }
+    Measurement {
+        elapsed: reports.iter().map(|r| r.window).max().unwrap_or_default(),
+        reads: reports.iter().map(|r| r.reads).sum(),
+        writes: reports.iter().map(|r| r.writes).sum(),
+        ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).sum(),
+        latency: latency.summary(),
+        counters,
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_owned()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_owned()
+    }
+}

@@ -1,0 +1,133 @@
+//! `actor`: one writer thread owns the state and applies writes from a
+//! mailbox strictly in arrival order; readers load the latest published
+//! snapshot and never wait for it.
+//!
+//! This is the "pure core, thin service" pattern: the model is the core, the
+//! mailbox is the service. Writes are serialized without any lock the
+//! callers share; a write call sends its operation and waits for the writer's
+//! acknowledgement carrying the model's output, so it costs a round trip
+//! between threads (microseconds when the writer must be woken). The writer
+//! drains what is queued (up to [`MAX_BATCH`] writes), applies them in order
+//! to its private copy, publishes one snapshot (one clone of the state), then
+//! acknowledges them all, so a burst costs one publish (`publishes` counts
+//! them). Choose it when writes must be strictly ordered, may be slow, and
+//! must never make readers wait.
+
+use scenarios::Scenario;
+
+use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
+use crate::sync::channel::{self, Receiver, Sender};
+use crate::sync::thread::{self, JoinHandle};
+use crate::sync::{Arc, ArcSwap, AtomicU64, Ordering};
+
+/// Most writes the writer applies before it publishes and acknowledges.
+pub const MAX_BATCH: usize = 64;
+
+pub struct Actor<S: Scenario> {
+    shared: Arc<Shared<S>>,
+    mailbox: Sender<Message<S>>,
+    writer: Option<JoinHandle<()>>,
+}
+
+struct Shared<S: Scenario> {
+    current: ArcSwap<S::State>,
+    publishes: AtomicU64,
+}
+
+enum Message<S: Scenario> {
+    Write(S::Write, Sender<S::WriteOutput>),
+    Stop,
+}
+
+pub struct ActorHandle<S: Scenario> {
+    shared: Arc<Shared<S>>,
+    mailbox: Sender<Message<S>>,
+}
+
+impl<S: Scenario> Strategy<S> for Actor<S> {
+    type Handle = ActorHandle<S>;
+
+    fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
+        let shared = Arc::new(Shared {
+            current: ArcSwap::from_pointee(initial.clone()),
+            publishes: AtomicU64::new(0),
+        });
+        let (mailbox, inbox) = channel::unbounded();
+        let writer_shared = Arc::clone(&shared);
+        let writer = thread::Builder::new()
+            .name("actor-writer".into())
+            .spawn(move || run_writer(&*scenario, &writer_shared, initial, &inbox))
+            .expect("spawn the actor's writer thread");
+        Self {
+            shared,
+            mailbox,
+            writer: Some(writer),
+        }
+    }
+
+    fn handle(&self) -> ActorHandle<S> {
+        ActorHandle {
+            shared: Arc::clone(&self.shared),
+            mailbox: self.mailbox.clone(),
+        }
+    }
+
+    fn counters(&self) -> Counters {
+        let mut counters = Counters::named(&["publishes"]);
+        counters.add("publishes", self.shared.publishes.load(Ordering::Relaxed));
+        counters
+    }
+}
+
+impl<S: Scenario> Drop for Actor<S> {
+    fn drop(&mut self) {
+        let _ = self.mailbox.send(Message::Stop);
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+/// The writer's loop: drain a batch, apply it in order, publish once, acknowledge.
+fn run_writer<S: Scenario>(
+    scenario: &S,
+    shared: &Shared<S>,
+    mut state: S::State,
+    inbox: &Receiver<Message<S>>,
+) {
+    let mut acks = Vec::with_capacity(MAX_BATCH);
+    while let Ok(first) = inbox.recv() {
+        let mut stop = false;
+        for message in std::iter::once(first).chain(inbox.try_iter().take(MAX_BATCH - 1)) {
+            match message {
+                Message::Write(op, reply) => acks.push((reply, scenario.write(&mut state, &op))),
+                Message::Stop => stop = true,
+            }
+        }
+        if !acks.is_empty() {
+            shared.current.store(Arc::new(state.clone()));
+            shared.publishes.fetch_add(1, Ordering::Relaxed);
+        }
+        for (reply, output) in acks.drain(..) {
+            let _ = reply.send(output);
+        }
+        if stop {
+            return;
+        }
+    }
+}
+
+impl<S: Scenario> StrategyHandle<S> for ActorHandle<S> {
+    fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
+        f(&self.shared.current.load())
+    }
+
+    fn write(&mut self, op: &S::Write) -> S::WriteOutput {
+        let (reply, ack) = channel::bounded(1);
+        self.mailbox
+            .send(Message::Write(op.clone(), reply))
+            .expect("the actor has stopped: its strategy was dropped");
+        ack.recv()
+            .expect("the actor's writer thread stopped before acknowledging")
+    }
+}

@@ -1,0 +1,100 @@
+//! How state is shared: one trait pair, generic over any scenario.
+//!
+//! A [`Strategy`] owns the shared state of one scenario and hands each thread
+//! its own [`StrategyHandle`] (a per-thread cache, a mailbox sender, a
+//! left-right read handle), as bustle's `Collection::pin()` does. Strategies
+//! know nothing about the scenario beyond the [`Scenario`] trait: a read is a
+//! closure over a consistent `&State`, a write is the model's own `write`
+//! applied in place (locks) or to a private copy that is then published
+//! (snapshots).
+//!
+//! Every strategy lives in its own file and takes its primitives from
+//! [`crate::sync`]; [`registry`] maps command-line names to types.
+
+mod actor;
+mod arc_swap;
+mod cas_retry;
+mod counters;
+mod in_place;
+mod left_right;
+mod mutex;
+mod pl_mutex;
+mod pl_rwlock;
+pub mod registry;
+mod rwlock;
+mod staging;
+
+use std::sync::Arc;
+
+use scenarios::{Op, Output, Scenario};
+use serde::Serialize;
+
+pub use self::actor::Actor;
+pub use self::arc_swap::ArcSwapRcu;
+pub use self::cas_retry::CasRetry;
+pub use self::counters::Counters;
+pub use self::in_place::{InPlace, InPlaceLock};
+pub use self::left_right::LeftRight;
+pub use self::mutex::MutexStrategy;
+pub use self::pl_mutex::PlMutexStrategy;
+pub use self::pl_rwlock::PlRwLockStrategy;
+pub use self::rwlock::RwLockStrategy;
+pub use self::staging::Staging;
+
+/// Shared state of scenario `S`, and the way threads reach it.
+pub trait Strategy<S: Scenario>: Send + Sync + Sized + 'static {
+    /// What one thread uses to read and write; never shared between threads.
+    type Handle: StrategyHandle<S>;
+
+    /// Shares `initial`, applying writes with `scenario`.
+    fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self;
+
+    /// A handle for one more thread.
+    fn handle(&self) -> Self::Handle;
+
+    /// Counters kept by the strategy itself (not by its handles), e.g. an
+    /// actor's publishes.
+    fn counters(&self) -> Counters {
+        Counters::default()
+    }
+
+    /// Makes every acknowledged write visible to readers. Only strategies
+    /// that batch publication (`staging --publish-every N`) have work to do.
+    fn flush(&self) {}
+}
+
+/// One thread's access to a [`Strategy`].
+pub trait StrategyHandle<S: Scenario>: Send + 'static {
+    /// Runs `f` on one consistent state, no matter what writers are doing.
+    fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R;
+
+    /// Applies `op` atomically and returns the model's output for it.
+    fn write(&mut self, op: &S::Write) -> S::WriteOutput;
+
+    /// Counters kept by this handle (retries, publishes); the runner adds up
+    /// every handle's.
+    fn counters(&self) -> Counters {
+        Counters::default()
+    }
+
+    /// Applies any operation, reads through `scenario`'s model.
+    fn apply(&mut self, scenario: &S, op: &Op<S>) -> Output<S> {
+        match op {
+            Op::Read(read) => Output::Read(self.read(|state| scenario.read(state, read))),
+            Op::Write(write) => Output::Write(self.write(write)),
+        }
+    }
+}
+
+/// Knobs that some strategies read; the others ignore them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StrategyOptions {
+    /// `staging`: publish a snapshot after this many writes (1 = every write).
+    pub publish_every: usize,
+}
+
+impl Default for StrategyOptions {
+    fn default() -> Self {
+        Self { publish_every: 1 }
+    }
+}

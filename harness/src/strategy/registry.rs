@@ -1,0 +1,106 @@
+//! The strategies selectable by name. Adding a strategy is one line in the
+//! `strategies!` list below (plus its file).
+
+use scenarios::Scenario;
+
+use super::*;
+
+/// Something to do with a strategy whose type is chosen at run time.
+pub trait StrategyVisitor<S: Scenario> {
+    type Output;
+    fn visit<T: Strategy<S>>(self, name: &'static str) -> Self::Output;
+}
+
+macro_rules! strategies {
+    ($($name:literal => $strategy:ident,)*) => {
+        /// Every strategy name, in the order `all` runs them.
+        pub const NAMES: &[&str] = &[$($name),*];
+
+        /// Calls `visitor` with the strategy called `name`, over scenario `S`.
+        pub fn visit<S: Scenario, V: StrategyVisitor<S>>(
+            name: &str,
+            visitor: V,
+        ) -> Result<V::Output, UnknownStrategy> {
+            match name {
+                $($name => Ok(visitor.visit::<$strategy<S>>($name)),)*
+                _ => Err(UnknownStrategy(name.to_owned())),
+            }
+        }
+    };
+}
+
+strategies! {
+    "mutex" => MutexStrategy,
+    "pl-mutex" => PlMutexStrategy,
+    "rwlock" => RwLockStrategy,
+    "pl-rwlock" => PlRwLockStrategy,
+    "arc-swap" => ArcSwapRcu,
+    "actor" => Actor,
+    "cas-retry" => CasRetry,
+    "staging" => Staging,
+    "left-right" => LeftRight,
+}
+
+/// Resolves `all` or a comma-separated list of names, keeping the first of duplicates.
+pub fn parse_list(spec: &str) -> Result<Vec<&'static str>, UnknownStrategy> {
+    if spec == "all" {
+        return Ok(NAMES.to_vec());
+    }
+    let mut names = Vec::new();
+    for part in spec.split(',').map(str::trim) {
+        let name = NAMES
+            .iter()
+            .copied()
+            .find(|&known| known == part)
+            .ok_or_else(|| UnknownStrategy(part.to_owned()))?;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
+/// A strategy name that is not in [`NAMES`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown strategy '{0}': valid are all, {names}", names = NAMES.join(", "))]
+pub struct UnknownStrategy(pub String);
+
+#[cfg(test)]
+mod tests {
+    use scenarios::config::ConfigScenario;
+
+    use super::*;
+
+    struct Name;
+    impl<S: Scenario> StrategyVisitor<S> for Name {
+        type Output = &'static str;
+        fn visit<T: Strategy<S>>(self, name: &'static str) -> &'static str {
+            name
+        }
+    }
+
+    #[test]
+    fn every_name_resolves() {
+        for name in NAMES {
+            assert_eq!(visit::<ConfigScenario, _>(name, Name), Ok(*name));
+        }
+        assert_eq!(NAMES.len(), 9);
+    }
+
+    #[test]
+    fn lists_parse_in_order_without_duplicates() {
+        assert_eq!(
+            parse_list("rwlock, mutex,rwlock"),
+            Ok(vec!["rwlock", "mutex"])
+        );
+        assert_eq!(parse_list("all").unwrap(), NAMES);
+    }
+
+    #[test]
+    fn unknown_names_list_the_valid_ones() {
+        let err = parse_list("mutex,spinlock").unwrap_err();
+        assert_eq!(err, UnknownStrategy("spinlock".into()));
+        assert!(err.to_string().contains("valid are all, mutex, pl-mutex"));
+        assert!(parse_list("").is_err());
+    }
+}

@@ -1,0 +1,107 @@
+//! `staging`: writers mutate a mutex-guarded staging copy in place; a publish
+//! turns it into an immutable snapshot that readers load without locking.
+//!
+//! Reads are one `ArcSwap::load` and never wait. Writes serialize on the
+//! staging mutex and apply in place (no clone per write); each publish clones
+//! the staging copy once (O(size) with std collections). With
+//! `--publish-every N` a publish happens every N writes, amortizing the
+//! clone: readers then see a state up to N-1 writes old, so reads are no
+//! longer linearizable. `flush` publishes what is pending. Choose it when
+//! writes arrive in bursts (a batch of route changes) and readers may lag
+//! slightly.
+
+use scenarios::Scenario;
+
+use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
+use crate::sync::{Arc, ArcSwap, Mutex};
+
+pub struct Staging<S: Scenario> {
+    shared: Arc<Shared<S>>,
+}
+
+struct Shared<S: Scenario> {
+    scenario: Arc<S>,
+    staging: Mutex<Pending<S::State>>,
+    published: ArcSwap<S::State>,
+    publish_every: usize,
+}
+
+struct Pending<T> {
+    state: T,
+    unpublished: usize,
+}
+
+pub struct StagingHandle<S: Scenario> {
+    shared: Arc<Shared<S>>,
+    publishes: u64,
+}
+
+impl<S: Scenario> Shared<S> {
+    fn staging(&self) -> crate::sync::MutexGuard<'_, Pending<S::State>> {
+        self.staging
+            .lock()
+            .expect("staging copy poisoned by a panicking writer")
+    }
+
+    fn publish(&self, pending: &mut Pending<S::State>) {
+        self.published.store(Arc::new(pending.state.clone()));
+        pending.unpublished = 0;
+    }
+}
+
+impl<S: Scenario> Strategy<S> for Staging<S> {
+    type Handle = StagingHandle<S>;
+
+    fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self {
+        let published = ArcSwap::from_pointee(initial.clone());
+        let staging = Mutex::new(Pending {
+            state: initial,
+            unpublished: 0,
+        });
+        Self {
+            shared: Arc::new(Shared {
+                scenario,
+                staging,
+                published,
+                publish_every: options.publish_every.max(1),
+            }),
+        }
+    }
+
+    fn handle(&self) -> StagingHandle<S> {
+        StagingHandle {
+            shared: Arc::clone(&self.shared),
+            publishes: 0,
+        }
+    }
+
+    fn flush(&self) {
+        let mut pending = self.shared.staging();
+        if pending.unpublished > 0 {
+            self.shared.publish(&mut pending);
+        }
+    }
+}
+
+impl<S: Scenario> StrategyHandle<S> for StagingHandle<S> {
+    fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
+        f(&self.shared.published.load())
+    }
+
+    fn write(&mut self, op: &S::Write) -> S::WriteOutput {
+        let mut pending = self.shared.staging();
+        let output = self.shared.scenario.write(&mut pending.state, op);
+        pending.unpublished += 1;
+        if pending.unpublished >= self.shared.publish_every {
+            self.shared.publish(&mut pending);
+            self.publishes += 1;
+        }
+        output
+    }
+
+    fn counters(&self) -> Counters {
+        let mut counters = Counters::named(&["publishes"]);
+        counters.add("publishes", self.publishes);
+        counters
+    }
+}
