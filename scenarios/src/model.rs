@@ -12,7 +12,7 @@ use crate::workload::{GenContext, OpStream, Workload};
 /// conformance suite checks.
 pub trait Scenario: Send + Sync + 'static {
     /// The whole shared state. `Clone` is what a snapshot strategy pays to publish.
-    type State: Clone + Debug + Send + Sync + 'static;
+    type State: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// A read-only operation.
     type Read: Clone + Debug + Send + Sync + 'static;
     /// A state-changing operation.

@@ -37,28 +37,28 @@ pub struct RunArgs {
     #[arg(long, default_value = "all", value_parser = strategy_list)]
     pub strategy: StrategyList,
     /// Worker threads (more than the cores is allowed: that is oversubscription).
-    #[arg(long, value_parser = threads)]
+    #[arg(long, value_parser = threads, allow_hyphen_values = true)]
     pub threads: Option<usize>,
     /// Share of operations that read, from 0 to 1.
-    #[arg(long, default_value = "0.9", value_parser = read_ratio)]
+    #[arg(long, default_value = "0.9", value_parser = read_ratio, allow_hyphen_values = true)]
     pub read_ratio: f64,
     /// How long each strategy is measured, e.g. 5s, 500ms [default: 2s].
-    #[arg(long, value_parser = positive_duration, conflicts_with = "ops")]
+    #[arg(long, value_parser = positive_duration, conflicts_with = "ops", allow_hyphen_values = true)]
     pub duration: Option<Duration>,
     /// Measure each strategy for this many operations instead of a duration.
-    #[arg(long, value_parser = positive_count)]
+    #[arg(long, value_parser = positive_count, allow_hyphen_values = true)]
     pub ops: Option<u64>,
     /// Warm-up before measuring each strategy (0s for none).
-    #[arg(long, default_value = "500ms", value_parser = duration)]
+    #[arg(long, default_value = "500ms", value_parser = duration, allow_hyphen_values = true)]
     pub warmup: Duration,
     /// Size of the shared state, in the scenario's unit (config: flags).
-    #[arg(long, default_value = "64", value_parser = size)]
+    #[arg(long, default_value = "64", value_parser = size, allow_hyphen_values = true)]
     pub size: usize,
     /// Key distribution: uniform, zipf (θ 0.99) or zipf:THETA.
     #[arg(long, default_value = "uniform", value_parser = dist)]
     pub dist: KeyDist,
     /// Seed of the operation generator; the same seed replays the same operations.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
     pub seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -67,7 +67,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// staging: publish a snapshot after this many writes.
-    #[arg(long, default_value = "1", value_parser = positive_usize)]
+    #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
     pub publish_every: usize,
 }
 

@@ -68,7 +68,7 @@ pub struct LatencySummary {
 
 impl LatencySummary {
     fn of(histogram: &Histogram<u64>) -> Option<Self> {
-        (histogram.len() > 0).then(|| Self {
+        (!histogram.is_empty()).then(|| Self {
             samples: histogram.len(),
             p50_ns: histogram.value_at_quantile(0.50),
             p99_ns: histogram.value_at_quantile(0.99),

@@ -1,0 +1,199 @@
+//! The `harness` binary as a user meets it: defaults, formats, files, and
+//! one-line errors with exit code 2 for every kind of bad input.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn harness() -> Command {
+    Command::cargo_bin("harness").unwrap()
+}
+
+/// A short run of every strategy, for the format tests.
+fn quick(format: &str) -> Command {
+    let mut cmd = harness();
+    cmd.args([
+        "run",
+        "--threads",
+        "2",
+        "--duration",
+        "100ms",
+        "--warmup",
+        "0s",
+    ])
+    .args(["--format", format]);
+    cmd
+}
+
+#[test]
+fn the_default_run_prints_a_table_of_every_strategy() {
+    let out = harness().arg("run").assert().success().get_output().clone();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.starts_with("scenario config"), "{table}");
+    for name in harness::strategy::registry::NAMES {
+        assert!(
+            table.contains(&format!("| {name} ")),
+            "{name} missing:\n{table}"
+        );
+    }
+    assert!(!table.contains("FAILED"), "{table}");
+}
+
+#[test]
+fn json_output_parses_and_carries_environment_and_arguments() {
+    let out = quick("json")
+        .args(["--seed", "9"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["arguments"]["seed"], 9);
+    assert_eq!(json["arguments"]["threads"], 2);
+    assert!(json["environment"]["logical_cores"].as_u64().unwrap() >= 1);
+    assert!(
+        json["environment"]["rustc"]
+            .as_str()
+            .unwrap()
+            .starts_with("rustc")
+    );
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    for result in results {
+        assert_eq!(result["status"], "ok", "{result}");
+        assert!(result["ops_per_sec"].as_f64().unwrap() > 0.0, "{result}");
+        for percentile in ["p50_ns", "p99_ns", "p999_ns", "max_ns"] {
+            assert!(result["latency_ns"]["read"][percentile].as_u64().unwrap() > 0);
+        }
+    }
+}
+
+#[test]
+fn csv_output_has_a_header_and_a_row_per_strategy() {
+    let out = quick("csv")
+        .args(["--strategy", "mutex,actor"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert!(headers.iter().any(|h| h == "read_p99_ns"));
+    let rows: Vec<_> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[1][1], "actor");
+}
+
+#[test]
+fn an_operation_count_replaces_the_duration() {
+    let out = harness()
+        .args([
+            "run",
+            "--strategy",
+            "rwlock",
+            "--threads",
+            "2",
+            "--ops",
+            "5000",
+        ])
+        .args(["--warmup", "0s", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["results"][0]["ops"], 5000);
+    assert_eq!(json["arguments"]["ops"], 5000);
+}
+
+#[test]
+fn out_writes_the_file_and_nothing_to_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("result.json");
+    quick("json")
+        .args(["--strategy", "pl-mutex", "--out"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    let json: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(json["results"][0]["strategy"], "pl-mutex");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// Runs `args` and checks: exit code 2, one line on stderr containing
+/// `expected`, nothing on stdout, no panic.
+fn refused(args: &[&str], expected: &str) {
+    let out = harness()
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{args:?} printed:\n{stderr}");
+    assert!(stderr.contains(expected), "{args:?} printed: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn unknown_names_are_refused_with_the_valid_ones() {
+    refused(
+        &["run", "--scenario", "chess"],
+        "unknown scenario 'chess': valid are config",
+    );
+    refused(
+        &["run", "--strategy", "mutex,spinlock"],
+        "unknown strategy 'spinlock': valid are all, mutex, pl-mutex, rwlock, pl-rwlock, arc-swap, actor, cas-retry, staging, left-right",
+    );
+    refused(
+        &["run", "--format", "xml"],
+        "[possible values: table, json, csv]",
+    );
+    refused(&["fly"], "unrecognized subcommand 'fly'");
+    refused(&[], "no command given: valid are run");
+    refused(&["run", "--colour"], "unexpected argument '--colour'");
+}
+
+#[test]
+fn out_of_range_numbers_are_refused() {
+    refused(&["run", "--threads", "0"], "from 1 to 1024");
+    refused(&["run", "--threads", "many"], "from 1 to 1024");
+    refused(&["run", "--read-ratio", "1.5"], "from 0 to 1");
+    refused(&["run", "--read-ratio", "-0.1"], "from 0 to 1");
+    refused(&["run", "--size", "0"], "from 1 to");
+    refused(&["run", "--ops", "0"], "at least 1");
+    refused(&["run", "--publish-every", "0"], "at least 1");
+}
+
+#[test]
+fn unparsable_durations_and_distributions_are_refused() {
+    refused(&["run", "--duration", "soon"], "such as 5s, 500ms");
+    refused(&["run", "--duration", "0s"], "above zero");
+    refused(&["run", "--warmup", "-1s"], "such as 5s, 500ms");
+    refused(
+        &["run", "--dist", "normal"],
+        "valid are uniform, zipf, zipf:THETA with THETA > 0",
+    );
+    refused(&["run", "--dist", "zipf:0"], "valid are uniform, zipf");
+    refused(
+        &["run", "--ops", "10", "--duration", "1s"],
+        "cannot be used with",
+    );
+}
+
+#[test]
+fn an_unwritable_destination_is_refused_before_running() {
+    refused(
+        &["run", "--out", "/nonexistent-dir/result.json"],
+        "cannot write '/nonexistent-dir/result.json'",
+    );
+}
+
+#[test]
+fn help_and_version_succeed() {
+    harness().arg("--help").assert().success();
+    harness().args(["run", "--help"]).assert().success();
+    harness().arg("--version").assert().success();
+}

@@ -1,0 +1,239 @@
+//! Every registered strategy against the conformance suite, and mutants that
+//! prove the suite catches what it claims to.
+
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
+use harness::conformance::{ConformanceError, concurrent_increments, sequential_equivalence};
+use harness::strategy::registry::{self, StrategyVisitor};
+use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
+use scenarios::Scenario;
+use scenarios::config::{Config, ConfigScenario, ConfigWrite};
+
+struct Sequential;
+
+impl StrategyVisitor<ConfigScenario> for Sequential {
+    type Output = Result<(), ConformanceError>;
+    fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
+        sequential_equivalence::<_, T>(ConfigScenario, 32, 3_000, 11)
+    }
+}
+
+struct Concurrent(StrategyOptions);
+
+impl StrategyVisitor<ConfigScenario> for Concurrent {
+    type Output = Result<(), ConformanceError>;
+    fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
+        let report = concurrent_increments::<_, T>(ConfigScenario, 8, 4, 1_500, &self.0)?;
+        assert_eq!(report.increments, 6_000);
+        assert!(report.reads_checked >= 6_000);
+        Ok(())
+    }
+}
+
+fn failures<V: StrategyVisitor<ConfigScenario, Output = Result<(), ConformanceError>>>(
+    visitor: impl Fn() -> V,
+) -> Vec<String> {
+    registry::NAMES
+        .iter()
+        .filter_map(|name| {
+            registry::visit(name, visitor())
+                .expect("registered")
+                .err()
+                .map(|err| format!("{name}: {err}"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_strategy_gives_the_model_outputs_sequentially() {
+    let failed = failures(|| Sequential);
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn every_strategy_loses_no_increment_and_shows_only_valid_states() {
+    let failed = failures(|| Concurrent(StrategyOptions::default()));
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn staging_with_batched_publishes_loses_nothing_once_flushed() {
+    let options = StrategyOptions { publish_every: 7 };
+    let result = registry::visit("staging", Concurrent(options)).unwrap();
+    assert_eq!(result, Ok(()));
+}
+
+/// Mutant: forgets every tenth write while acknowledging it.
+struct Forgetful {
+    scenario: Arc<ConfigScenario>,
+    state: Arc<Mutex<(Config, u64)>>,
+}
+
+impl Strategy<ConfigScenario> for Forgetful {
+    type Handle = Self;
+    fn new(scenario: Arc<ConfigScenario>, initial: Config, _: &StrategyOptions) -> Self {
+        let state = Arc::new(Mutex::new((initial, 0)));
+        Self { scenario, state }
+    }
+    fn handle(&self) -> Self {
+        Self {
+            scenario: Arc::clone(&self.scenario),
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl StrategyHandle<ConfigScenario> for Forgetful {
+    fn read<R>(&mut self, f: impl FnOnce(&Config) -> R) -> R {
+        f(&self.state.lock().unwrap().0)
+    }
+    fn write(&mut self, op: &ConfigWrite) -> scenarios::config::ConfigWriteOutput {
+        let mut guard = self.state.lock().unwrap();
+        guard.1 += 1;
+        if guard.1 % 10 == 0 {
+            let mut scratch = guard.0.clone();
+            return self.scenario.write(&mut scratch, op);
+        }
+        self.scenario.write(&mut guard.0, op)
+    }
+}
+
+/// Mutant: read the current snapshot, compute, store it back, with nothing
+/// serializing writers (the naive wrapper that loses updates).
+struct RacySwap {
+    scenario: Arc<ConfigScenario>,
+    current: Arc<ArcSwap<Config>>,
+}
+
+impl Strategy<ConfigScenario> for RacySwap {
+    type Handle = Self;
+    fn new(scenario: Arc<ConfigScenario>, initial: Config, _: &StrategyOptions) -> Self {
+        let current = Arc::new(ArcSwap::from_pointee(initial));
+        Self { scenario, current }
+    }
+    fn handle(&self) -> Self {
+        Self {
+            scenario: Arc::clone(&self.scenario),
+            current: Arc::clone(&self.current),
+        }
+    }
+}
+
+impl StrategyHandle<ConfigScenario> for RacySwap {
+    fn read<R>(&mut self, f: impl FnOnce(&Config) -> R) -> R {
+        f(&self.current.load())
+    }
+    fn write(&mut self, op: &ConfigWrite) -> scenarios::config::ConfigWriteOutput {
+        let mut next = Config::clone(&self.current.load());
+        let output = self.scenario.write(&mut next, op);
+        std::thread::yield_now();
+        self.current.store(Arc::new(next));
+        output
+    }
+}
+
+/// Mutant: publishes each write in two steps, the first with the flag
+/// flipped but the enabled count not yet updated.
+struct TornPublish {
+    inner: RacySwap,
+    writer: Arc<Mutex<()>>,
+}
+
+impl Strategy<ConfigScenario> for TornPublish {
+    type Handle = Self;
+    fn new(scenario: Arc<ConfigScenario>, initial: Config, options: &StrategyOptions) -> Self {
+        let inner = RacySwap::new(scenario, initial, options);
+        Self {
+            inner,
+            writer: Arc::default(),
+        }
+    }
+    fn handle(&self) -> Self {
+        Self {
+            inner: self.inner.handle(),
+            writer: Arc::clone(&self.writer),
+        }
+    }
+}
+
+impl StrategyHandle<ConfigScenario> for TornPublish {
+    fn read<R>(&mut self, f: impl FnOnce(&Config) -> R) -> R {
+        self.inner.read(f)
+    }
+    fn write(&mut self, op: &ConfigWrite) -> scenarios::config::ConfigWriteOutput {
+        let _serialized = self.writer.lock().unwrap();
+        let before = Config::clone(&self.inner.current.load());
+        let mut next = before.clone();
+        let output = self.inner.scenario.write(&mut next, op);
+        let half = Config {
+            enabled: before.enabled,
+            ..next.clone()
+        };
+        self.inner.current.store(Arc::new(half));
+        std::thread::yield_now();
+        self.inner.current.store(Arc::new(next));
+        output
+    }
+}
+
+#[test]
+fn sequential_check_catches_a_forgotten_write() {
+    let err = sequential_equivalence::<_, Forgetful>(ConfigScenario, 32, 3_000, 11).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ConformanceError::OutputMismatch { .. } | ConformanceError::StateMismatch { .. }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn increment_check_catches_lost_updates() {
+    let caught = (0..5).any(|_| {
+        matches!(
+            concurrent_increments::<_, RacySwap>(
+                ConfigScenario,
+                8,
+                4,
+                2_000,
+                &StrategyOptions::default()
+            ),
+            Err(ConformanceError::LostUpdates { .. } | ConformanceError::WentBack { .. })
+        )
+    });
+    assert!(
+        caught,
+        "racy read-compute-store was never caught losing updates"
+    );
+}
+
+#[test]
+fn readers_catch_a_torn_state() {
+    let caught = (0..5).any(|_| {
+        matches!(
+            concurrent_increments::<_, TornPublish>(
+                ConfigScenario,
+                8,
+                2,
+                2_000,
+                &StrategyOptions::default()
+            ),
+            Err(ConformanceError::Invariant(_))
+        )
+    });
+    assert!(caught, "a half-published write was never seen by a reader");
+}
+
+#[test]
+fn the_model_itself_passes_its_own_invariants_through_a_long_run() {
+    let scenario = ConfigScenario;
+    let mut state = scenario.initial_state(16);
+    let workload = scenarios::Workload::new(0.0, scenarios::KeyDist::Uniform).unwrap();
+    for op in scenario.generate(16, &workload, 3).take(5_000) {
+        scenario.apply(&mut state, &op);
+        scenario.check_invariants(&state).unwrap();
+    }
+    assert_eq!(state.version, 5_000);
+}
