@@ -20,7 +20,7 @@ mod real {
     pub use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
     pub use std::thread;
 
-    pub use arc_swap::ArcSwap;
+    pub use arc_swap::{ArcSwap, Cache};
     pub use crossbeam_channel as channel;
     pub use crossbeam_utils::Backoff;
 

@@ -1,4 +1,10 @@
 //! One worker thread's measured loop.
+//!
+//! The loop walks the thread's ring of operations in contiguous slices,
+//! timing only the first operation of each block of `sample_mask + 1`, and
+//! looks at the shared phase flag once per block. Reads and writes are not
+//! counted one by one: a prefix count of reads over the ring gives the
+//! number of reads in any slice.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -9,9 +15,6 @@ use scenarios::{Op, Scenario};
 
 use super::LatencyRecorder;
 use crate::strategy::{Counters, StrategyHandle};
-
-/// Operations between two looks at the shared phase flag.
-const CHECK_EVERY: u64 = 16;
 
 #[repr(u8)]
 pub(super) enum Phase {
@@ -61,9 +64,42 @@ impl WorkerReport {
     }
 }
 
-/// The worker's position in its ring and what it has counted.
-struct Cursor {
+/// A ring of operations with a prefix count of its reads.
+struct Ring<S: Scenario> {
+    ops: Vec<Op<S>>,
+    /// `reads_before[i]` = reads among `ops[..i]`.
+    reads_before: Vec<u64>,
     next: usize,
+}
+
+impl<S: Scenario> Ring<S> {
+    fn new(ops: Vec<Op<S>>) -> Self {
+        let mut reads_before = Vec::with_capacity(ops.len() + 1);
+        let mut reads = 0;
+        reads_before.push(0);
+        for op in &ops {
+            reads += u64::from(matches!(op, Op::Read(_)));
+            reads_before.push(reads);
+        }
+        Self {
+            ops,
+            reads_before,
+            next: 0,
+        }
+    }
+
+    /// The next `count` operations (fewer at the end of the ring) and how many read.
+    fn take(&mut self, count: u64) -> (&[Op<S>], u64) {
+        let start = self.next;
+        let end = (start as u64 + count).min(self.ops.len() as u64) as usize;
+        self.next = if end == self.ops.len() { 0 } else { end };
+        let reads = self.reads_before[end] - self.reads_before[start];
+        (&self.ops[start..end], reads)
+    }
+}
+
+#[derive(Default)]
+struct Tally {
     reads: u64,
     writes: u64,
     latency: LatencyRecorder,
@@ -72,40 +108,39 @@ struct Cursor {
 impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
     pub fn run(mut self) -> WorkerReport {
         drop(self.gate.read());
-        let mut cursor = Cursor {
-            next: 0,
-            reads: 0,
-            writes: 0,
-            latency: LatencyRecorder::default(),
-        };
         if self.phase() == Phase::Stop as u8 {
             return WorkerReport::empty();
         }
+        let mut ring = Ring::new(std::mem::take(&mut self.ops));
+        let block = self.sample_mask + 1;
         while self.phase() == Phase::Warmup as u8 {
-            self.batch(&mut cursor, CHECK_EVERY, false);
+            self.untimed(&mut ring, block, &mut Tally::default());
         }
-        cursor = Cursor {
-            latency: LatencyRecorder::default(),
-            reads: 0,
-            writes: 0,
-            ..cursor
-        };
+
         let counters_before = self.handle.counters();
+        let mut tally = Tally::default();
         let started = Instant::now();
         match self.quota {
-            Some(quota) => self.batch(&mut cursor, quota, true),
+            Some(quota) => {
+                let mut left = quota;
+                while left > 0 {
+                    let count = left.min(block);
+                    self.sampled_block(&mut ring, count, &mut tally);
+                    left -= count;
+                }
+            }
             None => {
                 while self.phase() != Phase::Stop as u8 {
-                    self.batch(&mut cursor, CHECK_EVERY, true);
+                    self.sampled_block(&mut ring, block, &mut tally);
                 }
             }
         }
         let window = started.elapsed();
         WorkerReport {
-            reads: cursor.reads,
-            writes: cursor.writes,
+            reads: tally.reads,
+            writes: tally.writes,
             window,
-            latency: cursor.latency,
+            latency: tally.latency,
             counters: self.handle.counters().since(&counters_before),
         }
     }
@@ -114,28 +149,31 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
         self.phase.load(Ordering::Acquire)
     }
 
-    /// Runs `count` operations from the ring, timing sampled ones when `measure`.
-    fn batch(&mut self, cursor: &mut Cursor, count: u64, measure: bool) {
-        for _ in 0..count {
-            let op = &self.ops[cursor.next];
-            cursor.next = if cursor.next + 1 == self.ops.len() {
-                0
-            } else {
-                cursor.next + 1
-            };
-            let done = cursor.reads + cursor.writes;
-            if measure && done & self.sample_mask == 0 {
-                let began = Instant::now();
-                execute(&*self.scenario, &mut self.handle, op);
-                let nanos = began.elapsed().as_nanos() as u64;
-                cursor.latency.record(op.kind(), nanos);
-            } else {
+    /// Runs `count` (≥ 1) operations, timing the first.
+    fn sampled_block(&mut self, ring: &mut Ring<S>, count: u64, tally: &mut Tally) {
+        let (timed, reads) = ring.take(1);
+        let op = &timed[0];
+        let began = Instant::now();
+        execute(&*self.scenario, &mut self.handle, op);
+        let nanos = began.elapsed().as_nanos() as u64;
+        tally.latency.record(op.kind(), nanos);
+        tally.reads += reads;
+        tally.writes += 1 - reads;
+        self.untimed(ring, count - 1, tally);
+    }
+
+    /// Runs `count` operations without timing any.
+    fn untimed(&mut self, ring: &mut Ring<S>, count: u64, tally: &mut Tally) {
+        let mut left = count;
+        while left > 0 {
+            let (ops, reads) = ring.take(left);
+            for op in ops {
                 execute(&*self.scenario, &mut self.handle, op);
             }
-            match op {
-                Op::Read(_) => cursor.reads += 1,
-                Op::Write(_) => cursor.writes += 1,
-            }
+            let done = ops.len() as u64;
+            tally.reads += reads;
+            tally.writes += done - reads;
+            left -= done;
         }
     }
 }

@@ -15,10 +15,11 @@
 
 use scenarios::Scenario;
 
+use super::snapshot::{Published, SnapshotReader, publish_first};
 use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::channel::{self, Receiver, Sender};
 use crate::sync::thread::{self, JoinHandle};
-use crate::sync::{Arc, ArcSwap, AtomicU64, Ordering};
+use crate::sync::{Arc, AtomicU64, Ordering};
 
 /// Most writes the writer applies before it publishes and acknowledges.
 pub const MAX_BATCH: usize = 64;
@@ -30,7 +31,7 @@ pub struct Actor<S: Scenario> {
 }
 
 struct Shared<S: Scenario> {
-    current: ArcSwap<S::State>,
+    current: Published<S::State>,
     publishes: AtomicU64,
 }
 
@@ -40,7 +41,7 @@ enum Message<S: Scenario> {
 }
 
 pub struct ActorHandle<S: Scenario> {
-    shared: Arc<Shared<S>>,
+    reader: SnapshotReader<S::State>,
     mailbox: Sender<Message<S>>,
 }
 
@@ -49,7 +50,7 @@ impl<S: Scenario> Strategy<S> for Actor<S> {
 
     fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
         let shared = Arc::new(Shared {
-            current: ArcSwap::from_pointee(initial.clone()),
+            current: publish_first(initial.clone()),
             publishes: AtomicU64::new(0),
         });
         let (mailbox, inbox) = channel::unbounded();
@@ -67,7 +68,7 @@ impl<S: Scenario> Strategy<S> for Actor<S> {
 
     fn handle(&self) -> ActorHandle<S> {
         ActorHandle {
-            shared: Arc::clone(&self.shared),
+            reader: SnapshotReader::new(&self.shared.current),
             mailbox: self.mailbox.clone(),
         }
     }
@@ -119,7 +120,7 @@ fn run_writer<S: Scenario>(
 
 impl<S: Scenario> StrategyHandle<S> for ActorHandle<S> {
     fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
-        f(&self.shared.current.load())
+        self.reader.read(f)
     }
 
     fn write(&mut self, op: &S::Write) -> S::WriteOutput {

@@ -2,8 +2,8 @@
 //!
 //! A write takes the current snapshot, computes the next version from it,
 //! and compare-and-swaps; if another writer published first, it backs off
-//! (spin, then yield) and recomputes from the newer version. Reads are one
-//! `ArcSwap::load`. Unlike `arc-swap`'s `rcu` this exposes every step of the
+//! (spin, then yield) and recomputes from the newer version. Reads go
+//! through the handle's cached snapshot, as in `arc-swap`. Unlike `arc-swap`'s `rcu` this exposes every step of the
 //! protocol (it is the base the 3-way-merge strategy extends) and backs off
 //! under contention. Cost per write: one clone of the state per attempt, so
 //! with many writers on a large state the retries (counted) dominate. Choose
@@ -11,8 +11,9 @@
 
 use scenarios::Scenario;
 
+use super::snapshot::{Published, SnapshotReader, publish_first};
 use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
-use crate::sync::{Arc, ArcSwap, Backoff};
+use crate::sync::{Arc, Backoff};
 
 pub struct CasRetry<S: Scenario> {
     shared: Arc<Shared<S>>,
@@ -20,11 +21,12 @@ pub struct CasRetry<S: Scenario> {
 
 struct Shared<S: Scenario> {
     scenario: Arc<S>,
-    current: ArcSwap<S::State>,
+    current: Published<S::State>,
 }
 
 pub struct CasRetryHandle<S: Scenario> {
     shared: Arc<Shared<S>>,
+    reader: SnapshotReader<S::State>,
     retries: u64,
 }
 
@@ -32,7 +34,7 @@ impl<S: Scenario> Strategy<S> for CasRetry<S> {
     type Handle = CasRetryHandle<S>;
 
     fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
-        let current = ArcSwap::from_pointee(initial);
+        let current = publish_first(initial);
         Self {
             shared: Arc::new(Shared { scenario, current }),
         }
@@ -41,6 +43,7 @@ impl<S: Scenario> Strategy<S> for CasRetry<S> {
     fn handle(&self) -> CasRetryHandle<S> {
         CasRetryHandle {
             shared: Arc::clone(&self.shared),
+            reader: SnapshotReader::new(&self.shared.current),
             retries: 0,
         }
     }
@@ -48,7 +51,7 @@ impl<S: Scenario> Strategy<S> for CasRetry<S> {
 
 impl<S: Scenario> StrategyHandle<S> for CasRetryHandle<S> {
     fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
-        f(&self.shared.current.load())
+        self.reader.read(f)
     }
 
     fn write(&mut self, op: &S::Write) -> S::WriteOutput {

@@ -22,6 +22,7 @@ mod pl_mutex;
 mod pl_rwlock;
 pub mod registry;
 mod rwlock;
+mod snapshot;
 mod staging;
 
 use std::sync::Arc;

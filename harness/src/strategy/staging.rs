@@ -1,7 +1,7 @@
 //! `staging`: writers mutate a mutex-guarded staging copy in place; a publish
 //! turns it into an immutable snapshot that readers load without locking.
 //!
-//! Reads are one `ArcSwap::load` and never wait. Writes serialize on the
+//! Reads go through the handle's cached snapshot and never wait. Writes serialize on the
 //! staging mutex and apply in place (no clone per write); each publish clones
 //! the staging copy once (O(size) with std collections). With
 //! `--publish-every N` a publish happens every N writes, amortizing the
@@ -12,8 +12,9 @@
 
 use scenarios::Scenario;
 
+use super::snapshot::{Published, SnapshotReader, publish_first};
 use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
-use crate::sync::{Arc, ArcSwap, Mutex};
+use crate::sync::{Arc, Mutex};
 
 pub struct Staging<S: Scenario> {
     shared: Arc<Shared<S>>,
@@ -22,7 +23,7 @@ pub struct Staging<S: Scenario> {
 struct Shared<S: Scenario> {
     scenario: Arc<S>,
     staging: Mutex<Pending<S::State>>,
-    published: ArcSwap<S::State>,
+    published: Published<S::State>,
     publish_every: usize,
 }
 
@@ -33,6 +34,7 @@ struct Pending<T> {
 
 pub struct StagingHandle<S: Scenario> {
     shared: Arc<Shared<S>>,
+    reader: SnapshotReader<S::State>,
     publishes: u64,
 }
 
@@ -53,7 +55,7 @@ impl<S: Scenario> Strategy<S> for Staging<S> {
     type Handle = StagingHandle<S>;
 
     fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self {
-        let published = ArcSwap::from_pointee(initial.clone());
+        let published = publish_first(initial.clone());
         let staging = Mutex::new(Pending {
             state: initial,
             unpublished: 0,
@@ -71,6 +73,7 @@ impl<S: Scenario> Strategy<S> for Staging<S> {
     fn handle(&self) -> StagingHandle<S> {
         StagingHandle {
             shared: Arc::clone(&self.shared),
+            reader: SnapshotReader::new(&self.shared.published),
             publishes: 0,
         }
     }
@@ -85,7 +88,7 @@ impl<S: Scenario> Strategy<S> for Staging<S> {
 
 impl<S: Scenario> StrategyHandle<S> for StagingHandle<S> {
     fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
-        f(&self.shared.published.load())
+        self.reader.read(f)
     }
 
     fn write(&mut self, op: &S::Write) -> S::WriteOutput {
