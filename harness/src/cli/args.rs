@@ -36,7 +36,7 @@ pub struct RunArgs {
     /// Strategies to run: `all` or a comma-separated list.
     #[arg(long, default_value = "all", value_parser = strategy_list)]
     pub strategy: StrategyList,
-    /// Worker threads (more than the cores is allowed: that is oversubscription).
+    /// Worker threads; more than the cores is allowed (oversubscription) [default: the number of cores].
     #[arg(long, value_parser = threads, allow_hyphen_values = true)]
     pub threads: Option<usize>,
     /// Share of operations that read, from 0 to 1.
