@@ -57,10 +57,10 @@ impl<S: Scenario> StrategyHandle<S> for CowMutex<S> {
 }
 
 fn main() {
-    sequential_equivalence::<_, CowMutex<_>>(ConfigScenario, 64, 5_000, 1)
+    sequential_equivalence::<_, CowMutex<_>>(ConfigScenario::new(), 64, 5_000, 1)
         .expect("CowMutex gives the model's outputs");
     let increments = concurrent_increments::<_, CowMutex<_>>(
-        ConfigScenario,
+        ConfigScenario::new(),
         64,
         4,
         2_000,
@@ -82,7 +82,8 @@ fn main() {
         sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
         options: StrategyOptions::default(),
     };
-    let m = run::<_, CowMutex<_>>(&Arc::new(ConfigScenario), &config).expect("the run completes");
+    let m = run::<_, CowMutex<_>>(&Arc::new(ConfigScenario::new()), &config)
+        .expect("the run completes");
     let read = m.latency.read.expect("reads were sampled");
     println!(
         "cow-mutex on config, 2 threads, 90% reads: {:.2}M ops/s, read p50 {} p99 {}",
@@ -98,13 +99,13 @@ mod tests {
 
     #[test]
     fn cow_mutex_matches_the_model() {
-        sequential_equivalence::<_, CowMutex<_>>(ConfigScenario, 16, 2_000, 3).unwrap();
+        sequential_equivalence::<_, CowMutex<_>>(ConfigScenario::new(), 16, 2_000, 3).unwrap();
     }
 
     #[test]
     fn cow_mutex_loses_no_update() {
         let report = concurrent_increments::<_, CowMutex<_>>(
-            ConfigScenario,
+            ConfigScenario::new(),
             8,
             3,
             1_000,

@@ -15,7 +15,7 @@ struct Sequential;
 impl StrategyVisitor<ConfigScenario> for Sequential {
     type Output = Result<(), ConformanceError>;
     fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
-        sequential_equivalence::<_, T>(ConfigScenario, 32, 3_000, 11)
+        sequential_equivalence::<_, T>(ConfigScenario::new(), 32, 3_000, 11)
     }
 }
 
@@ -24,7 +24,7 @@ struct Concurrent(StrategyOptions);
 impl StrategyVisitor<ConfigScenario> for Concurrent {
     type Output = Result<(), ConformanceError>;
     fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
-        let report = concurrent_increments::<_, T>(ConfigScenario, 8, 4, 1_500, &self.0)?;
+        let report = concurrent_increments::<_, T>(ConfigScenario::new(), 8, 4, 1_500, &self.0)?;
         assert_eq!(report.increments, 6_000);
         assert!(report.reads_checked >= 6_000);
         Ok(())
@@ -179,7 +179,8 @@ impl StrategyHandle<ConfigScenario> for TornPublish {
 
 #[test]
 fn sequential_check_catches_a_forgotten_write() {
-    let err = sequential_equivalence::<_, Forgetful>(ConfigScenario, 32, 3_000, 11).unwrap_err();
+    let err =
+        sequential_equivalence::<_, Forgetful>(ConfigScenario::new(), 32, 3_000, 11).unwrap_err();
     assert!(
         matches!(
             err,
@@ -194,7 +195,7 @@ fn increment_check_catches_lost_updates() {
     let caught = (0..5).any(|_| {
         matches!(
             concurrent_increments::<_, RacySwap>(
-                ConfigScenario,
+                ConfigScenario::new(),
                 8,
                 4,
                 2_000,
@@ -214,7 +215,7 @@ fn readers_catch_a_torn_state() {
     let caught = (0..5).any(|_| {
         matches!(
             concurrent_increments::<_, TornPublish>(
-                ConfigScenario,
+                ConfigScenario::new(),
                 8,
                 2,
                 2_000,
@@ -228,7 +229,7 @@ fn readers_catch_a_torn_state() {
 
 #[test]
 fn the_model_itself_passes_its_own_invariants_through_a_long_run() {
-    let scenario = ConfigScenario;
+    let scenario = ConfigScenario::new();
     let mut state = scenario.initial_state(16);
     let workload = scenarios::Workload::new(0.0, scenarios::KeyDist::Uniform).unwrap();
     for op in scenario.generate(16, &workload, 3).take(5_000) {

@@ -26,7 +26,7 @@ fn config(threads: usize, read_ratio: f64, stop: StopAfter) -> RunConfig {
 
 #[test]
 fn an_operation_budget_is_met_exactly_and_split_over_threads() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let m =
         run::<_, MutexStrategy<ConfigScenario>>(&scenario, &config(3, 0.7, StopAfter::Ops(1000)))
             .unwrap();
@@ -39,7 +39,7 @@ fn an_operation_budget_is_met_exactly_and_split_over_threads() {
 
 #[test]
 fn a_timed_run_lasts_about_its_duration_and_counts_both_kinds() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let stop = StopAfter::Elapsed(Duration::from_millis(150));
     let m = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &config(2, 0.9, stop)).unwrap();
     assert!(m.elapsed >= Duration::from_millis(140), "{:?}", m.elapsed);
@@ -54,7 +54,7 @@ fn a_timed_run_lasts_about_its_duration_and_counts_both_kinds() {
 
 #[test]
 fn a_read_only_run_has_no_write_latency() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let m = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &config(2, 1.0, StopAfter::Ops(500)))
         .unwrap();
     assert_eq!(m.writes, 0);
@@ -63,7 +63,7 @@ fn a_read_only_run_has_no_write_latency() {
 
 #[test]
 fn staging_counts_one_publish_per_measured_write() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let m =
         run::<_, Staging<ConfigScenario>>(&scenario, &config(2, 0.5, StopAfter::Ops(400))).unwrap();
     assert_eq!(m.counters.get("publishes"), m.writes);
@@ -108,7 +108,7 @@ impl Strategy<ConfigScenario> for PanicsOnNew {
 
 #[test]
 fn a_panicking_worker_is_the_strategys_failure() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let stop = StopAfter::Elapsed(Duration::from_millis(50));
     let err = run::<_, PanicsOnWrite>(&scenario, &config(2, 0.5, stop)).unwrap_err();
     assert!(err.0.contains("panicked: boom in write"), "{err}");
@@ -117,7 +117,7 @@ fn a_panicking_worker_is_the_strategys_failure() {
 
 #[test]
 fn a_panicking_constructor_is_the_strategys_failure() {
-    let scenario = Arc::new(ConfigScenario);
+    let scenario = Arc::new(ConfigScenario::new());
     let err = run::<_, PanicsOnNew>(&scenario, &config(1, 0.5, StopAfter::Ops(10))).unwrap_err();
     assert_eq!(err, RunFailure("setup panicked: cannot build".into()));
 }

@@ -8,9 +8,13 @@
 //! every value at once (1 in 16). Each write bumps `version`, so the version counts acknowledged writes
 //! and a lost update shows as a version that is too small.
 
+use std::marker::PhantomData;
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Increments, InvariantViolation, Scenario};
+use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::repr::{Repr, Seq, Std};
 use crate::workload::GenContext;
 
 /// Share of reads that summarize the whole state (the rest serve a request).
@@ -20,9 +24,29 @@ const RELOAD_SHARE: f64 = 1.0 / 16.0;
 /// Timeouts stay in this range, in milliseconds.
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1..=60_000;
 
-/// The `config` scenario.
+/// The `config` scenario, with its state in representation `R`.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct ConfigScenario;
+pub struct ConfigScenario<R = Std> {
+    write_delay: Duration,
+    repr: PhantomData<R>,
+}
+
+impl ConfigScenario<Std> {
+    /// The scenario with std collections and no write delay.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<R: Repr> ConfigScenario<R> {
+    /// Every write pauses for `write_delay` before returning.
+    pub fn with_write_delay(write_delay: Duration) -> Self {
+        Self {
+            write_delay,
+            repr: PhantomData,
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LogLevel {
@@ -56,13 +80,13 @@ impl std::fmt::Display for FlagId {
 
 /// The shared configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Config {
+pub struct Config<R: Repr = Std> {
     /// Number of writes applied since the initial state.
     pub version: u64,
     pub log_level: LogLevel,
     pub timeout_ms: u32,
     /// Whether each flag is on, indexed by [`FlagId`].
-    pub flags: Vec<bool>,
+    pub flags: R::Seq<bool>,
     /// How many flags are on; kept in step with `flags` by every write.
     pub enabled: usize,
 }
@@ -109,8 +133,8 @@ pub fn flag(index: usize) -> FlagId {
     FlagId(u32::try_from(index).expect("at most u32::MAX flags"))
 }
 
-impl Scenario for ConfigScenario {
-    type State = Config;
+impl<R: Repr> Scenario for ConfigScenario<R> {
+    type State = Config<R>;
     type Read = ConfigRead;
     type Write = ConfigWrite;
     type ReadOutput = ConfigReadOutput;
@@ -120,19 +144,19 @@ impl Scenario for ConfigScenario {
         "config"
     }
 
-    fn initial_state(&self, size: usize) -> Config {
+    fn initial_state(&self, size: usize) -> Config<R> {
         let mut config = Config {
             version: 0,
             log_level: LogLevel::Info,
             timeout_ms: 0,
-            flags: vec![false; size],
+            flags: std::iter::repeat_n(false, size).collect(),
             enabled: 0,
         };
         reload(&mut config, 0);
         config
     }
 
-    fn read(&self, config: &Config, op: &ConfigRead) -> ConfigReadOutput {
+    fn read(&self, config: &Config<R>, op: &ConfigRead) -> ConfigReadOutput {
         match op {
             ConfigRead::Request(id) => ConfigReadOutput::Request {
                 log_level: config.log_level,
@@ -147,14 +171,16 @@ impl Scenario for ConfigScenario {
         }
     }
 
-    fn write(&self, config: &mut Config, op: &ConfigWrite) -> ConfigWriteOutput {
+    fn write(&self, config: &mut Config<R>, op: &ConfigWrite) -> ConfigWriteOutput {
+        pause(self.write_delay);
         match op {
             ConfigWrite::Flip(name) => {
-                let Some(flag) = config.flags.get_mut(name.0 as usize) else {
+                let index = name.0 as usize;
+                let Some(&was) = config.flags.get(index) else {
                     return ConfigWriteOutput::UnknownFlag(*name);
                 };
-                *flag = !*flag;
-                let now = *flag;
+                let now = !was;
+                config.flags.set(index, now);
                 if now {
                     config.enabled += 1;
                 } else {
@@ -176,7 +202,7 @@ impl Scenario for ConfigScenario {
         }
     }
 
-    fn check_invariants(&self, config: &Config) -> Result<(), InvariantViolation> {
+    fn check_invariants(&self, config: &Config<R>) -> Result<(), InvariantViolation> {
         let counted = config.flags.iter().filter(|&&on| on).count();
         if counted != config.enabled {
             return Err(InvariantViolation(format!(
@@ -212,26 +238,26 @@ impl Scenario for ConfigScenario {
     }
 }
 
-impl Increments for ConfigScenario {
+impl<R: Repr> Increments for ConfigScenario<R> {
     fn increment(&self, size: usize, n: u64) -> ConfigWrite {
         ConfigWrite::Flip(flag((n % size.max(1) as u64) as usize))
     }
 
-    fn count(&self, config: &Config) -> u64 {
+    fn count(&self, config: &Config<R>) -> u64 {
         config.version
     }
 }
 
 /// Sets every value (not the version) to the configuration derived from `seed`.
-fn reload(config: &mut Config, seed: u64) {
+fn reload<R: Repr>(config: &mut Config<R>, seed: u64) {
     let mut bits = SplitMix64(seed);
     config.log_level = LogLevel::ALL[(bits.next() % 4) as usize];
     config.timeout_ms = 100 + (bits.next() % 9_900) as u32;
     config.enabled = 0;
-    for on in config.flags.iter_mut() {
-        *on = bits.next() & 1 == 1;
-        config.enabled += usize::from(*on);
-    }
+    config.flags = (0..config.flags.len())
+        .map(|_| bits.next() & 1 == 1)
+        .collect();
+    config.enabled = config.flags.iter().filter(|&&on| on).count();
 }
 
 /// A tiny deterministic bit source, so a reload seed always means the same values.
@@ -254,15 +280,15 @@ mod tests {
 
     #[test]
     fn initial_state_has_size_flags_and_holds_invariants() {
-        let config = ConfigScenario.initial_state(50);
+        let config = ConfigScenario::new().initial_state(50);
         assert_eq!(config.flags.len(), 50);
         assert_eq!(config.version, 0);
-        ConfigScenario.check_invariants(&config).unwrap();
+        ConfigScenario::new().check_invariants(&config).unwrap();
     }
 
     #[test]
     fn flip_toggles_and_bumps_version() {
-        let s = ConfigScenario;
+        let s = ConfigScenario::new();
         let mut config = s.initial_state(4);
         let before = config.flags[2];
         let out = s.write(&mut config, &ConfigWrite::Flip(flag(2)));
@@ -284,7 +310,7 @@ mod tests {
 
     #[test]
     fn unknown_flag_changes_nothing() {
-        let s = ConfigScenario;
+        let s = ConfigScenario::new();
         let mut config = s.initial_state(4);
         let before = config.clone();
         let out = s.write(&mut config, &ConfigWrite::Flip(FlagId(u32::MAX)));
@@ -302,7 +328,7 @@ mod tests {
 
     #[test]
     fn reload_is_deterministic_per_seed() {
-        let s = ConfigScenario;
+        let s = ConfigScenario::new();
         let mut a = s.initial_state(64);
         let mut b = s.initial_state(64);
         s.write(&mut a, &ConfigWrite::Flip(flag(3)));
@@ -316,14 +342,14 @@ mod tests {
 
     #[test]
     fn invariant_catches_a_torn_enabled_count() {
-        let mut config = ConfigScenario.initial_state(8);
+        let mut config = ConfigScenario::new().initial_state(8);
         config.enabled += 1;
-        assert!(ConfigScenario.check_invariants(&config).is_err());
+        assert!(ConfigScenario::new().check_invariants(&config).is_err());
     }
 
     #[test]
     fn increments_count_every_write() {
-        let s = ConfigScenario;
+        let s = ConfigScenario::new();
         let mut config = s.initial_state(3);
         for n in 0..10 {
             s.write(&mut config, &s.increment(3, n));
@@ -333,7 +359,7 @@ mod tests {
 
     #[test]
     fn generated_stream_is_reproducible_and_follows_the_mix() {
-        let s = ConfigScenario;
+        let s = ConfigScenario::new();
         let workload = Workload::new(0.75, KeyDist::Uniform).unwrap();
         let a: Vec<_> = s.generate(100, &workload, 5).take(4_000).collect();
         let b: Vec<_> = s.generate(100, &workload, 5).take(4_000).collect();

@@ -16,7 +16,9 @@
 pub mod config;
 mod model;
 pub mod registry;
+pub mod repr;
 mod workload;
 
-pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario};
+pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario, pause};
+pub use repr::{Imbl, Map, Repr, Rpds, Seq, Std};
 pub use workload::{GenContext, KeyDist, OpStream, Workload, WorkloadError};

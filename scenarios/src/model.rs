@@ -148,6 +148,15 @@ impl<S: Scenario> Debug for Output<S> {
     }
 }
 
+/// A pause inside a write, to model a slow update (`--write-delay`): under a
+/// lock it holds the lock, in an optimistic strategy it widens the window
+/// in which another writer can win.
+pub fn pause(delay: std::time::Duration) {
+    if !delay.is_zero() {
+        std::thread::sleep(delay);
+    }
+}
+
 /// A state that breaks one of its scenario's invariants.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invariant violated: {0}")]

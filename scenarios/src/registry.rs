@@ -1,7 +1,11 @@
-//! The scenarios selectable by name. Adding a scenario is one line here.
+//! The scenarios selectable by name, in each representation. Adding a
+//! scenario is one line in `visit_in` (and its name in [`NAMES`]).
+
+use std::time::Duration;
 
 use crate::Scenario;
 use crate::config::ConfigScenario;
+use crate::repr::{self, Imbl, Repr, Rpds, Std};
 
 /// Something to do with a scenario whose type is chosen at run time.
 pub trait ScenarioVisitor {
@@ -12,18 +16,81 @@ pub trait ScenarioVisitor {
 /// Every scenario name, in the order `all` runs them.
 pub const NAMES: &[&str] = &["config"];
 
-/// Calls `visitor` with the scenario called `name`.
-pub fn visit<V: ScenarioVisitor>(name: &str, visitor: V) -> Result<V::Output, UnknownScenario> {
-    match name {
-        "config" => Ok(visitor.visit(ConfigScenario)),
-        _ => Err(UnknownScenario(name.to_owned())),
+/// How to build a scenario besides its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioOptions {
+    /// `std`, `imbl` or `rpds`.
+    pub repr: String,
+    /// The scenario's variant, for scenarios that have several.
+    pub variant: Option<String>,
+    /// A pause inside every write.
+    pub write_delay: Duration,
+}
+
+impl Default for ScenarioOptions {
+    fn default() -> Self {
+        Self {
+            repr: Std::NAME.to_owned(),
+            variant: None,
+            write_delay: Duration::ZERO,
+        }
     }
 }
 
-/// A scenario name that is not in [`NAMES`].
+/// Calls `visitor` with the scenario called `name`, built as `options` say.
+pub fn visit<V: ScenarioVisitor>(
+    name: &str,
+    options: &ScenarioOptions,
+    visitor: V,
+) -> Result<V::Output, ScenarioError> {
+    match options.repr.as_str() {
+        "std" => visit_in::<Std, V>(name, options, visitor),
+        "imbl" => visit_in::<Imbl, V>(name, options, visitor),
+        "rpds" => visit_in::<Rpds, V>(name, options, visitor),
+        other => Err(ScenarioError::UnknownRepr(other.to_owned())),
+    }
+}
+
+fn visit_in<R: Repr, V: ScenarioVisitor>(
+    name: &str,
+    options: &ScenarioOptions,
+    visitor: V,
+) -> Result<V::Output, ScenarioError> {
+    let delay = options.write_delay;
+    match name {
+        "config" => {
+            no_variant(name, options)?;
+            Ok(visitor.visit(ConfigScenario::<R>::with_write_delay(delay)))
+        }
+        _ => Err(ScenarioError::UnknownScenario(name.to_owned())),
+    }
+}
+
+fn no_variant(name: &str, options: &ScenarioOptions) -> Result<(), ScenarioError> {
+    match &options.variant {
+        None => Ok(()),
+        Some(variant) => Err(ScenarioError::UnknownVariant {
+            scenario: name.to_owned(),
+            variant: variant.clone(),
+            valid: "none: it has no variants".to_owned(),
+        }),
+    }
+}
+
+/// A scenario that cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown scenario '{0}': valid are {names}", names = NAMES.join(", "))]
-pub struct UnknownScenario(pub String);
+pub enum ScenarioError {
+    #[error("unknown scenario '{0}': valid are all, {names}", names = NAMES.join(", "))]
+    UnknownScenario(String),
+    #[error("unknown representation '{0}': valid are {names}", names = repr::NAMES.join(", "))]
+    UnknownRepr(String),
+    #[error("unknown variant '{variant}' of scenario {scenario}: valid are {valid}")]
+    UnknownVariant {
+        scenario: String,
+        variant: String,
+        valid: String,
+    },
+}
 
 #[cfg(test)]
 mod tests {
@@ -38,15 +105,46 @@ mod tests {
     }
 
     #[test]
-    fn every_listed_name_resolves_to_itself() {
+    fn every_listed_name_resolves_in_every_representation() {
         for name in NAMES {
-            assert_eq!(visit(name, Name).unwrap(), *name);
+            for repr in repr::NAMES {
+                let options = ScenarioOptions {
+                    repr: (*repr).to_owned(),
+                    ..ScenarioOptions::default()
+                };
+                assert_eq!(visit(name, &options, Name).unwrap(), *name);
+            }
         }
     }
 
     #[test]
-    fn unknown_name_lists_the_valid_ones() {
-        let err = visit("nope", Name).unwrap_err();
-        assert_eq!(err.to_string(), "unknown scenario 'nope': valid are config");
+    fn unknown_names_list_the_valid_ones() {
+        let options = ScenarioOptions::default();
+        let err = visit("nope", &options, Name).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "unknown scenario 'nope': valid are all, {}",
+                NAMES.join(", ")
+            )
+        );
+        let options = ScenarioOptions {
+            repr: "im".into(),
+            ..ScenarioOptions::default()
+        };
+        let err = visit("config", &options, Name).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown representation 'im': valid are std, imbl, rpds"
+        );
+    }
+
+    #[test]
+    fn a_variant_for_a_scenario_without_variants_is_refused() {
+        let options = ScenarioOptions {
+            variant: Some("fast".into()),
+            ..ScenarioOptions::default()
+        };
+        assert!(visit("config", &options, Name).is_err());
     }
 }

@@ -86,7 +86,7 @@ fn scenario_name(text: &str) -> Result<String, String> {
     if scenario_registry::NAMES.contains(&text) {
         Ok(text.to_owned())
     } else {
-        Err(scenario_registry::UnknownScenario(text.to_owned()).to_string())
+        Err(scenario_registry::ScenarioError::UnknownScenario(text.to_owned()).to_string())
     }
 }
 

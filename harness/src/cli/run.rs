@@ -22,6 +22,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let strategies = &args.strategy.0;
     let results = scenario_registry::visit(
         &args.scenario,
+        &scenario_registry::ScenarioOptions::default(),
         RunStrategies {
             strategies,
             config: &config,
