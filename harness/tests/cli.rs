@@ -141,7 +141,7 @@ fn refused(args: &[&str], expected: &str) {
 fn unknown_names_are_refused_with_the_valid_ones() {
     refused(
         &["run", "--scenario", "chess"],
-        "unknown scenario 'chess': valid are all, config",
+        "unknown scenario 'chess': valid are all, config, ledger",
     );
     refused(
         &["run", "--strategy", "mutex,spinlock"],
@@ -189,6 +189,112 @@ fn an_unwritable_destination_is_refused_before_running() {
         &["run", "--out", "/nonexistent-dir/result.json"],
         "cannot write '/nonexistent-dir/result.json'",
     );
+}
+
+#[test]
+fn unknown_representations_and_variants_are_refused() {
+    refused(
+        &["run", "--repr", "im"],
+        "unknown representation 'im': valid are std, imbl, rpds",
+    );
+    refused(
+        &["run", "--scenario", "ledger", "--variant", "fast"],
+        "unknown variant 'fast' of scenario ledger: valid are mixed, credit-one",
+    );
+    refused(
+        &["run", "--scenario", "config", "--variant", "fast"],
+        "unknown variant 'fast' of scenario config",
+    );
+    refused(
+        &["run", "--scenario", "all", "--variant", "mixed"],
+        "--variant needs one --scenario",
+    );
+    refused(&["run", "--write-delay", "slow"], "such as 5s, 500ms");
+}
+
+#[test]
+fn every_scenario_runs_in_every_representation() {
+    for repr in ["std", "imbl", "rpds"] {
+        let out = harness()
+            .args([
+                "run",
+                "--scenario",
+                "all",
+                "--repr",
+                repr,
+                "--strategy",
+                "mutex,arc-swap",
+            ])
+            .args([
+                "--threads",
+                "2",
+                "--ops",
+                "2000",
+                "--warmup",
+                "0s",
+                "--format",
+                "json",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["arguments"]["repr"], repr);
+        let results = json["results"].as_array().unwrap();
+        let scenarios: Vec<&str> = results
+            .iter()
+            .map(|r| r["scenario"].as_str().unwrap())
+            .collect();
+        for name in scenarios::registry::NAMES {
+            assert_eq!(
+                scenarios.iter().filter(|s| *s == name).count(),
+                2,
+                "{scenarios:?}"
+            );
+        }
+        assert!(
+            results
+                .iter()
+                .all(|r| r["status"] == "ok" && r["ops"] == 2000)
+        );
+    }
+}
+
+#[test]
+fn the_classic_lost_update_experiment_ends_with_every_credit() {
+    let out = harness()
+        .args([
+            "run",
+            "--scenario",
+            "ledger",
+            "--variant",
+            "credit-one",
+            "--size",
+            "1",
+        ])
+        .args([
+            "--threads",
+            "10",
+            "--ops",
+            "1000",
+            "--read-ratio",
+            "0",
+            "--warmup",
+            "0s",
+        ])
+        .args(["--write-delay", "20us", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 9);
+    for result in results {
+        let state = result["final_state"].as_str().unwrap();
+        assert!(state.starts_with("player-000000 has 1000,"), "{result}");
+    }
 }
 
 #[test]

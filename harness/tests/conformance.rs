@@ -7,61 +7,107 @@ use arc_swap::ArcSwap;
 use harness::conformance::{ConformanceError, concurrent_increments, sequential_equivalence};
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
-use scenarios::Scenario;
 use scenarios::config::{Config, ConfigScenario, ConfigWrite};
+use scenarios::registry::{ScenarioOptions, ScenarioVisitor};
+use scenarios::{Increments, Scenario};
 
-struct Sequential;
+/// Which conformance check to run.
+#[derive(Clone, Copy)]
+enum Check {
+    Sequential,
+    Concurrent,
+}
 
-impl StrategyVisitor<ConfigScenario> for Sequential {
-    type Output = Result<(), ConformanceError>;
-    fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
-        sequential_equivalence::<_, T>(ConfigScenario::new(), 32, 3_000, 11)
+/// Runs `check` on every registered strategy for each scenario it visits,
+/// collecting `scenario/repr/strategy: error` for each failure.
+struct EveryStrategy<'a> {
+    check: Check,
+    label: &'a str,
+    failures: Vec<String>,
+}
+
+impl ScenarioVisitor for EveryStrategy<'_> {
+    type Output = Self;
+    fn visit<S: Increments>(mut self, scenario: S) -> Self {
+        for name in registry::NAMES {
+            let run = RunCheck {
+                scenario: scenario.clone(),
+                check: self.check,
+            };
+            if let Err(err) = registry::visit(name, run).expect("registered") {
+                self.failures.push(format!("{}/{name}: {err}", self.label));
+            }
+        }
+        self
     }
 }
 
-struct Concurrent(StrategyOptions);
+struct RunCheck<S> {
+    scenario: S,
+    check: Check,
+}
 
-impl StrategyVisitor<ConfigScenario> for Concurrent {
+impl<S: Increments> StrategyVisitor<S> for RunCheck<S> {
     type Output = Result<(), ConformanceError>;
-    fn visit<T: Strategy<ConfigScenario>>(self, _: &'static str) -> Self::Output {
-        let report = concurrent_increments::<_, T>(ConfigScenario::new(), 8, 4, 1_500, &self.0)?;
-        assert_eq!(report.increments, 6_000);
-        assert!(report.reads_checked >= 6_000);
-        Ok(())
+    fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {
+        match self.check {
+            Check::Sequential => sequential_equivalence::<S, T>(self.scenario, 32, 1_500, 11),
+            Check::Concurrent => {
+                let options = StrategyOptions::default();
+                let report = concurrent_increments::<S, T>(self.scenario, 8, 3, 400, &options)?;
+                assert_eq!(report.increments, 1_200);
+                Ok(())
+            }
+        }
     }
 }
 
-fn failures<V: StrategyVisitor<ConfigScenario, Output = Result<(), ConformanceError>>>(
-    visitor: impl Fn() -> V,
-) -> Vec<String> {
-    registry::NAMES
-        .iter()
-        .filter_map(|name| {
-            registry::visit(name, visitor())
-                .expect("registered")
-                .err()
-                .map(|err| format!("{name}: {err}"))
-        })
-        .collect()
+/// `check` on every scenario, in every representation, for every strategy.
+fn failures(check: Check) -> Vec<String> {
+    let mut failures = Vec::new();
+    for scenario in scenarios::registry::NAMES {
+        for repr in scenarios::repr::NAMES {
+            let options = ScenarioOptions {
+                repr: (*repr).to_owned(),
+                ..ScenarioOptions::default()
+            };
+            let label = format!("{scenario}/{repr}");
+            let visitor = EveryStrategy {
+                check,
+                label: &label,
+                failures: Vec::new(),
+            };
+            let done = scenarios::registry::visit(scenario, &options, visitor).unwrap();
+            failures.extend(done.failures);
+        }
+    }
+    failures
 }
 
 #[test]
-fn every_strategy_gives_the_model_outputs_sequentially() {
-    let failed = failures(|| Sequential);
+fn every_strategy_gives_the_model_outputs_sequentially_on_every_scenario() {
+    let failed = failures(Check::Sequential);
     assert!(failed.is_empty(), "{failed:#?}");
 }
 
 #[test]
-fn every_strategy_loses_no_increment_and_shows_only_valid_states() {
-    let failed = failures(|| Concurrent(StrategyOptions::default()));
+fn every_strategy_loses_no_increment_and_shows_only_valid_states_on_every_scenario() {
+    let failed = failures(Check::Concurrent);
     assert!(failed.is_empty(), "{failed:#?}");
 }
 
 #[test]
 fn staging_with_batched_publishes_loses_nothing_once_flushed() {
     let options = StrategyOptions { publish_every: 7 };
-    let result = registry::visit("staging", Concurrent(options)).unwrap();
-    assert_eq!(result, Ok(()));
+    let report = concurrent_increments::<_, harness::strategy::Staging<_>>(
+        ConfigScenario::new(),
+        8,
+        4,
+        1_500,
+        &options,
+    )
+    .unwrap();
+    assert_eq!(report.increments, 6_000);
 }
 
 /// Mutant: forgets every tenth write while acknowledging it.

@@ -219,6 +219,15 @@ impl<R: Repr> Scenario for ConfigScenario<R> {
         Ok(())
     }
 
+    fn summary(&self, config: &Config<R>) -> Option<String> {
+        Some(format!(
+            "version {}, {} of {} flags on",
+            config.version,
+            config.enabled,
+            config.flags.len()
+        ))
+    }
+
     fn generate_read(&self, ctx: &mut GenContext) -> ConfigRead {
         if ctx.chance(SUMMARY_SHARE) {
             ConfigRead::Summary

@@ -10,7 +10,7 @@ use crate::workload::{GenContext, OpStream, Workload};
 /// while a snapshot strategy clones the state first and applies the write to
 /// its private copy. Both must produce the same outputs: that is what the
 /// conformance suite checks.
-pub trait Scenario: Send + Sync + 'static {
+pub trait Scenario: Clone + Send + Sync + 'static {
     /// The whole shared state. `Clone` is what a snapshot strategy pays to publish.
     type State: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// A read-only operation.
@@ -37,6 +37,13 @@ pub trait Scenario: Send + Sync + 'static {
 
     /// Checks the properties every reachable state has.
     fn check_invariants(&self, state: &Self::State) -> Result<(), InvariantViolation>;
+
+    /// A one-line description of a final state for reports (e.g. the
+    /// credits of the classic lost-update experiment).
+    fn summary(&self, state: &Self::State) -> Option<String> {
+        let _ = state;
+        None
+    }
 
     /// Draws one read; `ctx` supplies randomness and keys from the workload's distribution.
     fn generate_read(&self, ctx: &mut GenContext) -> Self::Read;

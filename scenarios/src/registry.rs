@@ -3,18 +3,21 @@
 
 use std::time::Duration;
 
-use crate::Scenario;
+use crate::Increments;
 use crate::config::ConfigScenario;
+use crate::ledger::{self, LedgerScenario};
 use crate::repr::{self, Imbl, Repr, Rpds, Std};
 
-/// Something to do with a scenario whose type is chosen at run time.
+/// Something to do with a scenario whose type is chosen at run time. Every
+/// registered scenario can count increments, so the lost-update checks run
+/// on all of them.
 pub trait ScenarioVisitor {
     type Output;
-    fn visit<S: Scenario>(self, scenario: S) -> Self::Output;
+    fn visit<S: Increments>(self, scenario: S) -> Self::Output;
 }
 
 /// Every scenario name, in the order `all` runs them.
-pub const NAMES: &[&str] = &["config"];
+pub const NAMES: &[&str] = &["config", "ledger"];
 
 /// How to build a scenario besides its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,8 +65,28 @@ fn visit_in<R: Repr, V: ScenarioVisitor>(
             no_variant(name, options)?;
             Ok(visitor.visit(ConfigScenario::<R>::with_write_delay(delay)))
         }
+        "ledger" => {
+            let variant = variant(name, options, ledger::VARIANTS)?;
+            Ok(visitor.visit(LedgerScenario::<R>::with(variant, delay)))
+        }
         _ => Err(ScenarioError::UnknownScenario(name.to_owned())),
     }
+}
+
+/// Parses the variant of a scenario that has several (the first is the default).
+fn variant<T: std::str::FromStr + Default>(
+    name: &str,
+    options: &ScenarioOptions,
+    valid: &[&str],
+) -> Result<T, ScenarioError> {
+    let Some(text) = &options.variant else {
+        return Ok(T::default());
+    };
+    text.parse().map_err(|_| ScenarioError::UnknownVariant {
+        scenario: name.to_owned(),
+        variant: text.clone(),
+        valid: valid.join(", "),
+    })
 }
 
 fn no_variant(name: &str, options: &ScenarioOptions) -> Result<(), ScenarioError> {
@@ -99,7 +122,7 @@ mod tests {
     struct Name;
     impl ScenarioVisitor for Name {
         type Output = &'static str;
-        fn visit<S: Scenario>(self, scenario: S) -> &'static str {
+        fn visit<S: Increments>(self, scenario: S) -> &'static str {
             scenario.name()
         }
     }

@@ -30,9 +30,18 @@ pub enum Command {
 
 #[derive(Clone, Debug, Args)]
 pub struct RunArgs {
-    /// What is shared.
+    /// What is shared: a scenario name or `all`.
     #[arg(long, default_value = "config", value_parser = scenario_name)]
     pub scenario: String,
+    /// How the state is represented: std (copy to publish), imbl or rpds (persistent).
+    #[arg(long, default_value = "std", value_parser = repr_name)]
+    pub repr: String,
+    /// The scenario's variant (routing: prefix, longest, indexed, tenants; ledger: mixed, credit-one).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// A pause inside every write, modelling a slow update, e.g. 200us.
+    #[arg(long, default_value = "0s", value_parser = duration, allow_hyphen_values = true)]
+    pub write_delay: Duration,
     /// Strategies to run: `all` or a comma-separated list.
     #[arg(long, default_value = "all", value_parser = strategy_list)]
     pub strategy: StrategyList,
@@ -83,10 +92,18 @@ pub enum Format {
 pub struct StrategyList(pub Vec<&'static str>);
 
 fn scenario_name(text: &str) -> Result<String, String> {
-    if scenario_registry::NAMES.contains(&text) {
+    if text == "all" || scenario_registry::NAMES.contains(&text) {
         Ok(text.to_owned())
     } else {
         Err(scenario_registry::ScenarioError::UnknownScenario(text.to_owned()).to_string())
+    }
+}
+
+fn repr_name(text: &str) -> Result<String, String> {
+    if scenarios::repr::NAMES.contains(&text) {
+        Ok(text.to_owned())
+    } else {
+        Err(scenario_registry::ScenarioError::UnknownRepr(text.to_owned()).to_string())
     }
 }
 

@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
-use scenarios::registry::{self as scenario_registry, ScenarioVisitor};
-use scenarios::{Scenario, Workload};
+use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
+use scenarios::{Increments, Scenario, Workload};
 
 use super::{CliError, Format, RunArgs};
 use crate::environment::Environment;
@@ -19,17 +19,28 @@ const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
     check_destination(args)?;
     let config = run_config(args)?;
-    let strategies = &args.strategy.0;
-    let results = scenario_registry::visit(
-        &args.scenario,
-        &scenario_registry::ScenarioOptions::default(),
-        RunStrategies {
-            strategies,
-            config: &config,
-            progress: std::io::stderr().is_terminal(),
-        },
-    )
-    .map_err(|err| CliError::BadInput(err.to_string()))?;
+    let scenarios = scenario_names(args)?;
+    let options = scenario_options(args);
+    for scenario in &scenarios {
+        scenario_registry::visit(scenario, &options, Validate)
+            .map_err(|err| CliError::BadInput(err.to_string()))?;
+    }
+    let progress = Progress {
+        enabled: std::io::stderr().is_terminal(),
+        total: scenarios.len() * args.strategy.0.len(),
+        done: 0,
+    };
+    let mut runs = RunStrategies {
+        strategies: &args.strategy.0,
+        config: &config,
+        progress,
+        results: Vec::new(),
+    };
+    for scenario in &scenarios {
+        runs = scenario_registry::visit(scenario, &options, runs)
+            .map_err(|err| CliError::BadInput(err.to_string()))?;
+    }
+    let results = runs.results;
 
     let report = RunReport {
         schema_version: SCHEMA_VERSION,
@@ -54,6 +65,30 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
             report.results.len(),
             failed.join(", ")
         )))
+    }
+}
+
+fn scenario_names(args: &RunArgs) -> Result<Vec<&'static str>, CliError> {
+    if args.scenario != "all" {
+        let name = scenario_registry::NAMES
+            .iter()
+            .find(|&&name| name == args.scenario)
+            .expect("validated while parsing");
+        return Ok(vec![name]);
+    }
+    if args.variant.is_some() {
+        return Err(CliError::BadInput(
+            "--variant needs one --scenario, not all: variants differ between scenarios".into(),
+        ));
+    }
+    Ok(scenario_registry::NAMES.to_vec())
+}
+
+fn scenario_options(args: &RunArgs) -> ScenarioOptions {
+    ScenarioOptions {
+        repr: args.repr.clone(),
+        variant: args.variant.clone(),
+        write_delay: args.write_delay,
     }
 }
 
@@ -102,6 +137,9 @@ fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
     };
     RunArguments {
         scenario: args.scenario.clone(),
+        repr: args.repr.clone(),
+        variant: args.variant.clone(),
+        write_delay_s: args.write_delay.as_secs_f64(),
         strategies: args.strategy.0.iter().map(|&s| s.to_owned()).collect(),
         threads: config.threads,
         read_ratio: args.read_ratio,
@@ -141,34 +179,57 @@ fn emit(args: &RunArgs, report: &RunReport) -> Result<(), CliError> {
     }
 }
 
+/// Builds a scenario only to learn that its options are valid.
+struct Validate;
+
+impl ScenarioVisitor for Validate {
+    type Output = ();
+    fn visit<S: Increments>(self, _: S) {}
+}
+
+struct Progress {
+    enabled: bool,
+    total: usize,
+    done: usize,
+}
+
+impl Progress {
+    fn next(&mut self, scenario: &str, strategy: &str) {
+        self.done += 1;
+        if self.enabled {
+            eprintln!("[{}/{}] {scenario} {strategy}", self.done, self.total);
+        }
+    }
+}
+
+/// Runs every strategy on each scenario it visits, collecting the results.
 struct RunStrategies<'a> {
     strategies: &'a [&'static str],
     config: &'a RunConfig,
-    progress: bool,
+    progress: Progress,
+    results: Vec<StrategyResult>,
 }
 
 impl ScenarioVisitor for RunStrategies<'_> {
-    type Output = Vec<StrategyResult>;
+    type Output = Self;
 
-    fn visit<S: Scenario>(self, scenario: S) -> Vec<StrategyResult> {
+    fn visit<S: Increments>(mut self, scenario: S) -> Self {
         let scenario = Arc::new(scenario);
-        let total = self.strategies.len();
-        let mut results = Vec::with_capacity(total);
-        for (index, &name) in self.strategies.iter().enumerate() {
-            if self.progress {
-                eprintln!("[{}/{total}] {name}", index + 1);
-            }
+        let name = scenario.name();
+        for &strategy in self.strategies {
+            self.progress.next(name, strategy);
             let outcome = strategy_registry::visit(
-                name,
+                strategy,
                 RunOne {
                     scenario: &scenario,
                     config: self.config,
                 },
             )
             .expect("strategy names are validated while parsing");
-            results.push(StrategyResult::new(name, self.config.threads, outcome));
+            let result = StrategyResult::new(name, strategy, self.config.threads, outcome);
+            self.results.push(result);
         }
-        results
+        self
     }
 }
 

@@ -31,7 +31,7 @@ pub fn to_csv(report: &RunReport) -> String {
         header.extend(LATENCY.iter().map(|column| format!("{kind}_{column}")));
     }
     header.extend(counter_names.iter().map(|name| format!("counter_{name}")));
-    header.push("error".to_owned());
+    header.extend(["repr", "final_state", "error"].map(str::to_owned));
 
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(&header).expect("writing to memory");
@@ -50,7 +50,7 @@ fn record(
 ) -> Vec<String> {
     let args = &report.arguments;
     let mut fields = vec![
-        args.scenario.clone(),
+        result.scenario.clone(),
         result.strategy.clone(),
         result.status.clone(),
         args.threads.to_string(),
@@ -72,6 +72,8 @@ fn record(
             .get(name)
             .map_or(String::new(), u64::to_string)
     }));
+    fields.push(args.repr.clone());
+    fields.push(result.final_state.clone().unwrap_or_default());
     fields.push(result.error.clone().unwrap_or_default());
     fields
 }

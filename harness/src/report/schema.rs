@@ -24,7 +24,11 @@ pub struct RunReport {
 /// The effective arguments of a run, defaults filled in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunArguments {
+    /// A scenario name, or `all`.
     pub scenario: String,
+    pub repr: String,
+    pub variant: Option<String>,
+    pub write_delay_s: f64,
     pub strategies: Vec<String>,
     pub threads: usize,
     pub read_ratio: f64,
@@ -43,6 +47,7 @@ pub struct RunArguments {
 /// One strategy's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StrategyResult {
+    pub scenario: String,
     pub strategy: String,
     /// `ok`, or `failed` with `error` saying why.
     pub status: String,
@@ -55,12 +60,20 @@ pub struct StrategyResult {
     pub ops_per_sec_per_thread: f64,
     pub latency_ns: Latency,
     pub counters: BTreeMap<String, u64>,
+    /// The scenario's description of the state the run ended in.
+    pub final_state: Option<String>,
 }
 
 impl StrategyResult {
-    pub fn new(strategy: &str, threads: usize, outcome: Result<Measurement, RunFailure>) -> Self {
+    pub fn new(
+        scenario: &str,
+        strategy: &str,
+        threads: usize,
+        outcome: Result<Measurement, RunFailure>,
+    ) -> Self {
         match outcome {
             Ok(m) => Self {
+                scenario: scenario.to_owned(),
                 strategy: strategy.to_owned(),
                 status: "ok".to_owned(),
                 error: None,
@@ -76,8 +89,10 @@ impl StrategyResult {
                     .iter()
                     .map(|(name, n)| (name.to_owned(), n))
                     .collect(),
+                final_state: m.final_state,
             },
             Err(RunFailure(error)) => Self {
+                scenario: scenario.to_owned(),
                 strategy: strategy.to_owned(),
                 status: "failed".to_owned(),
                 error: Some(error),
@@ -92,6 +107,7 @@ impl StrategyResult {
                     write: None,
                 },
                 counters: BTreeMap::new(),
+                final_state: None,
             },
         }
     }

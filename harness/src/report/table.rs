@@ -17,25 +17,26 @@ const HEADER: [&str; 8] = [
     "counters",
 ];
 
-/// Renders `report` as a title line, a table, and one line per failure.
+/// Renders `report` as, per scenario, a title line, a table, and one line
+/// per failure; counted runs (`--ops`) also show each final state.
 pub fn to_table(report: &RunReport) -> String {
-    let mut table = Table::new();
-    table.load_preset(ASCII_MARKDOWN).set_header(HEADER);
+    let mut scenarios: Vec<&str> = Vec::new();
     for result in &report.results {
-        table.add_row(row(result));
-    }
-    for index in 1..=4 {
-        if let Some(column) = table.column_mut(index) {
-            column.set_cell_alignment(CellAlignment::Right);
+        if !scenarios.contains(&result.scenario.as_str()) {
+            scenarios.push(&result.scenario);
         }
     }
-    let mut out = format!("{}\n\n{table}\n", title(report));
-    for result in report.results.iter().filter(|r| r.failed()) {
-        let error = result.error.as_deref().unwrap_or_default();
-        out.push_str(&format!("\n{} failed: {error}", result.strategy));
-    }
-    if report.results.iter().any(StrategyResult::failed) {
-        out.push('\n');
+    let mut out = String::new();
+    for scenario in scenarios {
+        let results: Vec<&StrategyResult> = report
+            .results
+            .iter()
+            .filter(|r| r.scenario == scenario)
+            .collect();
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&scenario_table(report, scenario, &results));
     }
     if report.environment.build_profile != "release" {
         out.push_str("\nnote: debug build; use --release for representative numbers\n");
@@ -43,22 +44,58 @@ pub fn to_table(report: &RunReport) -> String {
     out
 }
 
-fn title(report: &RunReport) -> String {
+fn scenario_table(report: &RunReport, scenario: &str, results: &[&StrategyResult]) -> String {
+    let counted = report.arguments.ops.is_some();
+    let mut header = HEADER.to_vec();
+    if counted {
+        header.push("final state");
+    }
+    let mut table = Table::new();
+    table.load_preset(ASCII_MARKDOWN).set_header(header);
+    for result in results {
+        let mut cells = row(result);
+        if counted {
+            cells.push(result.final_state.clone().unwrap_or_default());
+        }
+        table.add_row(cells);
+    }
+    for index in 1..=4 {
+        if let Some(column) = table.column_mut(index) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let mut out = format!("{}\n\n{table}\n", title(report, scenario));
+    let failures: Vec<String> = results
+        .iter()
+        .filter_map(|r| Some(format!("{} failed: {}", r.strategy, r.error.as_deref()?)))
+        .collect();
+    if !failures.is_empty() {
+        out.push_str(&format!("\n{}\n", failures.join("\n")));
+    }
+    out
+}
+
+fn title(report: &RunReport, scenario: &str) -> String {
     let args = &report.arguments;
     let length = match (args.duration_s, args.ops) {
         (_, Some(ops)) => format!("{ops} ops each"),
         (Some(secs), None) => format!("{secs}s each"),
         (None, None) => String::new(),
     };
+    let variant = args
+        .variant
+        .as_deref()
+        .map(|v| format!(" ({v})"))
+        .unwrap_or_default();
+    let delay = if args.write_delay_s > 0.0 {
+        let delay = std::time::Duration::from_secs_f64(args.write_delay_s);
+        format!(" · {} write delay", humantime::format_duration(delay))
+    } else {
+        String::new()
+    };
     format!(
-        "scenario {} · {} threads · read ratio {} · size {} · {} keys · {length} after {}s warm-up · seed {}",
-        args.scenario,
-        args.threads,
-        args.read_ratio,
-        args.size,
-        args.dist,
-        args.warmup_s,
-        args.seed
+        "scenario {scenario}{variant} · {} repr · {} threads · read ratio {} · size {} · {} keys{delay} · {length} after {}s warm-up · seed {}",
+        args.repr, args.threads, args.read_ratio, args.size, args.dist, args.warmup_s, args.seed
     )
 }
 

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::latency::{Latency, LatencyRecorder, LatencySummary};
 use self::worker::{Phase, WorkerReport};
-use crate::strategy::{Counters, Strategy, StrategyOptions};
+use crate::strategy::{Counters, Strategy, StrategyHandle, StrategyOptions};
 
 /// Operations pre-generated per thread; prime, so sampling every 64th
 /// operation walks through all of them.
@@ -75,6 +75,8 @@ pub struct Measurement {
     pub ops_per_sec: f64,
     pub latency: Latency,
     pub counters: Counters,
+    /// The scenario's description of the state the run ended in.
+    pub final_state: Option<String>,
 }
 
 /// A strategy that could not finish its run.
@@ -95,7 +97,12 @@ pub fn run<S: Scenario, T: Strategy<S>>(
     }))
     .map_err(|panic| RunFailure(format!("setup panicked: {}", panic_message(&*panic))))?;
 
-    let phase = Arc::new(AtomicU8::new(Phase::Warmup as u8));
+    let first_phase = if config.warmup.is_zero() {
+        Phase::Measure
+    } else {
+        Phase::Warmup
+    };
+    let phase = Arc::new(AtomicU8::new(first_phase as u8));
     let gate = Arc::new(RwLock::new(()));
     let closed = gate.write().expect("a new lock is not poisoned");
     let workers: Vec<_> = (0..config.threads)
@@ -130,22 +137,41 @@ pub fn run<S: Scenario, T: Strategy<S>>(
     };
     let reports = join(workers);
     let strategy_after = strategy.counters();
-    drop(strategy);
     let mut measurement = summarize(&reports?);
     measurement
         .counters
         .merge(&strategy_after.since(&strategy_before));
+    measurement.final_state = Some(check_final_state(&**scenario, &strategy)?).flatten();
     Ok(measurement)
 }
 
-/// Warm-up, then measurement until the deadline (or until every quota is
+/// Publishes what is pending, then checks the final state's invariants and describes it.
+fn check_final_state<S: Scenario, T: Strategy<S>>(
+    scenario: &S,
+    strategy: &T,
+) -> Result<Option<String>, RunFailure> {
+    catch_unwind(AssertUnwindSafe(|| {
+        strategy.flush();
+        strategy.handle().read(|state| {
+            scenario
+                .check_invariants(state)
+                .map(|()| scenario.summary(state))
+        })
+    }))
+    .map_err(|panic| RunFailure(format!("final read panicked: {}", panic_message(&*panic))))?
+    .map_err(|violation| RunFailure(format!("the final state is invalid: {violation}")))
+}
+
+/// Warm-up (unless there is none), then measurement until the deadline (or until every quota is
 /// done); returns the strategy's counters as measurement began.
 fn drive_phases<S: Scenario, T: Strategy<S>>(
     phase: &AtomicU8,
     config: &RunConfig,
     strategy: &T,
 ) -> Counters {
-    thread::sleep(config.warmup);
+    if !config.warmup.is_zero() {
+        thread::sleep(config.warmup);
+    }
     let before = strategy.counters();
     phase.store(Phase::Measure as u8, Ordering::Release);
     if let StopAfter::Elapsed(duration) = config.stop {
@@ -225,6 +251,7 @@ fn summarize(reports: &[WorkerReport]) -> Measurement {
         ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).sum(),
         latency: latency.summary(),
         counters,
+        final_state: None,
     }
 }
 

@@ -1,0 +1,485 @@
+//! `ledger`: players and their credits, the "pure core, thin service" example.
+//!
+//! Reads find a few players by name (their credits from one consistent
+//! state) or total all credits. Writes credit or debit a player, or transfer
+//! an amount between two players; a debit or transfer that would overdraw is
+//! refused with an error output. A transfer never changes the total, so a
+//! reader that sees a changed total saw half a transfer.
+//!
+//! Variants: `mixed` (the default: credits, debits and transfers between
+//! `size` players) and `credit-one`, the classic lost-update experiment in
+//! which every write adds one credit to player 0: with N acknowledged writes
+//! the player must end with exactly N credits. Combined with a slow update
+//! (`--write-delay 200us`), a naive read-compute-store wrapper loses most of
+//! them.
+
+use std::marker::PhantomData;
+use std::str::FromStr;
+use std::time::Duration;
+
+use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::repr::{Map, Repr, Std};
+use crate::workload::GenContext;
+
+/// Credits each player starts with in the `mixed` variant.
+const MIXED_OPENING_BALANCE: u64 = 1_000;
+/// Share of reads that total every credit (the rest find players by name).
+const TOTAL_SHARE: f64 = 1.0 / 20.0;
+
+/// The variant names, in the order `--variant` lists them.
+pub const VARIANTS: &[&str] = &["mixed", "credit-one"];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LedgerVariant {
+    #[default]
+    Mixed,
+    CreditOne,
+}
+
+impl FromStr for LedgerVariant {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "mixed" => Ok(Self::Mixed),
+            "credit-one" => Ok(Self::CreditOne),
+            other => Err(other.to_owned()),
+        }
+    }
+}
+
+/// The `ledger` scenario, with its state in representation `R`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LedgerScenario<R = Std> {
+    variant: LedgerVariant,
+    write_delay: Duration,
+    repr: PhantomData<R>,
+}
+
+impl LedgerScenario<Std> {
+    pub fn new(variant: LedgerVariant) -> Self {
+        Self::with(variant, Duration::ZERO)
+    }
+}
+
+impl<R: Repr> LedgerScenario<R> {
+    /// Every write pauses for `write_delay` first, as a slow update would.
+    pub fn with(variant: LedgerVariant, write_delay: Duration) -> Self {
+        Self {
+            variant,
+            write_delay,
+            repr: PhantomData,
+        }
+    }
+}
+
+/// Credits by player name, and the total every credit and debit keeps in step.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Ledger<R: Repr = Std> {
+    pub players: R::Map<String, u64>,
+    /// Sum of all credits; transfers leave it unchanged.
+    pub total: u64,
+    /// Number of writes applied, refused ones included.
+    pub version: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LedgerRead {
+    /// The credits of these players, from one state.
+    Find(Vec<String>),
+    /// The sum of every player's credits, counted player by player.
+    Total,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LedgerReadOutput {
+    Found(Vec<(String, Option<u64>)>),
+    Total { credits: u64, players: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LedgerWrite {
+    Credit {
+        player: String,
+        amount: u64,
+    },
+    Debit {
+        player: String,
+        amount: u64,
+    },
+    Transfer {
+        from: String,
+        to: String,
+        amount: u64,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LedgerWriteOutput {
+    /// The new balance of the player credited or debited.
+    Balance(u64),
+    Transferred {
+        from: u64,
+        to: u64,
+    },
+    Refused(Refusal),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Refusal {
+    UnknownPlayer(String),
+    Overdraw { balance: u64, amount: u64 },
+    SamePlayer,
+}
+
+/// The name of player `index`.
+pub fn player(index: usize) -> String {
+    format!("player-{index:06}")
+}
+
+impl<R: Repr> LedgerScenario<R> {
+    fn opening_balance(&self) -> u64 {
+        match self.variant {
+            LedgerVariant::Mixed => MIXED_OPENING_BALANCE,
+            LedgerVariant::CreditOne => 0,
+        }
+    }
+}
+
+impl<R: Repr> Scenario for LedgerScenario<R> {
+    type State = Ledger<R>;
+    type Read = LedgerRead;
+    type Write = LedgerWrite;
+    type ReadOutput = LedgerReadOutput;
+    type WriteOutput = LedgerWriteOutput;
+
+    fn name(&self) -> &'static str {
+        "ledger"
+    }
+
+    fn initial_state(&self, size: usize) -> Ledger<R> {
+        let balance = self.opening_balance();
+        Ledger {
+            players: (0..size).map(|i| (player(i), balance)).collect(),
+            total: balance * size as u64,
+            version: 0,
+        }
+    }
+
+    fn read(&self, ledger: &Ledger<R>, op: &LedgerRead) -> LedgerReadOutput {
+        match op {
+            LedgerRead::Find(names) => LedgerReadOutput::Found(
+                names
+                    .iter()
+                    .map(|name| (name.clone(), ledger.players.get(name).copied()))
+                    .collect(),
+            ),
+            LedgerRead::Total => LedgerReadOutput::Total {
+                credits: ledger.players.iter().map(|(_, credits)| credits).sum(),
+                players: ledger.players.len(),
+            },
+        }
+    }
+
+    fn write(&self, ledger: &mut Ledger<R>, op: &LedgerWrite) -> LedgerWriteOutput {
+        pause(self.write_delay);
+        ledger.version += 1;
+        let outcome = match op {
+            LedgerWrite::Credit { player, amount } => credit(ledger, player, *amount),
+            LedgerWrite::Debit { player, amount } => debit(ledger, player, *amount),
+            LedgerWrite::Transfer { from, to, amount } => transfer(ledger, from, to, *amount),
+        };
+        outcome.unwrap_or_else(LedgerWriteOutput::Refused)
+    }
+
+    fn check_invariants(&self, ledger: &Ledger<R>) -> Result<(), InvariantViolation> {
+        let counted: u64 = ledger.players.iter().map(|(_, credits)| credits).sum();
+        if counted == ledger.total {
+            Ok(())
+        } else {
+            Err(InvariantViolation(format!(
+                "ledger v{} holds {counted} credits but its total says {}",
+                ledger.version, ledger.total
+            )))
+        }
+    }
+
+    fn generate_read(&self, ctx: &mut GenContext) -> LedgerRead {
+        if self.variant == LedgerVariant::CreditOne {
+            return LedgerRead::Find(vec![player(0)]);
+        }
+        if ctx.chance(TOTAL_SHARE) {
+            return LedgerRead::Total;
+        }
+        let count = 1 + ctx.below(4) as usize;
+        LedgerRead::Find((0..count).map(|_| player(ctx.key())).collect())
+    }
+
+    fn generate_write(&self, ctx: &mut GenContext) -> LedgerWrite {
+        if self.variant == LedgerVariant::CreditOne {
+            return LedgerWrite::Credit {
+                player: player(0),
+                amount: 1,
+            };
+        }
+        let amount = 1 + ctx.below(100);
+        match ctx.below(4) {
+            0 => LedgerWrite::Credit {
+                player: player(ctx.key()),
+                amount,
+            },
+            1 => LedgerWrite::Debit {
+                player: player(ctx.key()),
+                amount,
+            },
+            _ => LedgerWrite::Transfer {
+                from: player(ctx.key()),
+                to: player(ctx.key()),
+                amount,
+            },
+        }
+    }
+
+    fn summary(&self, ledger: &Ledger<R>) -> Option<String> {
+        let first = ledger
+            .players
+            .iter()
+            .next()
+            .map(|(name, credits)| format!("{name} has {credits}, "))
+            .unwrap_or_default();
+        Some(format!(
+            "{first}{} credits in total over {} players after {} writes",
+            ledger.total,
+            ledger.players.len(),
+            ledger.version
+        ))
+    }
+}
+
+impl<R: Repr> Increments for LedgerScenario<R> {
+    fn increment(&self, size: usize, n: u64) -> LedgerWrite {
+        LedgerWrite::Credit {
+            player: player((n % size.max(1) as u64) as usize),
+            amount: 1,
+        }
+    }
+
+    fn count(&self, ledger: &Ledger<R>) -> u64 {
+        ledger.version
+    }
+}
+
+fn balance_mut<'a, R: Repr>(
+    ledger: &'a mut Ledger<R>,
+    name: &String,
+) -> Result<&'a mut u64, Refusal> {
+    ledger
+        .players
+        .get_mut(name)
+        .ok_or_else(|| Refusal::UnknownPlayer(name.to_owned()))
+}
+
+fn balance<R: Repr>(ledger: &Ledger<R>, name: &String) -> Result<u64, Refusal> {
+    ledger
+        .players
+        .get(name)
+        .copied()
+        .ok_or_else(|| Refusal::UnknownPlayer(name.to_owned()))
+}
+
+fn credit<R: Repr>(
+    ledger: &mut Ledger<R>,
+    name: &String,
+    amount: u64,
+) -> Result<LedgerWriteOutput, Refusal> {
+    let credits = balance_mut(ledger, name)?;
+    *credits += amount;
+    let now = *credits;
+    ledger.total += amount;
+    Ok(LedgerWriteOutput::Balance(now))
+}
+
+fn debit<R: Repr>(
+    ledger: &mut Ledger<R>,
+    name: &String,
+    amount: u64,
+) -> Result<LedgerWriteOutput, Refusal> {
+    let credits = balance_mut(ledger, name)?;
+    if *credits < amount {
+        return Err(Refusal::Overdraw {
+            balance: *credits,
+            amount,
+        });
+    }
+    *credits -= amount;
+    let now = *credits;
+    ledger.total -= amount;
+    Ok(LedgerWriteOutput::Balance(now))
+}
+
+fn transfer<R: Repr>(
+    ledger: &mut Ledger<R>,
+    from: &String,
+    to: &String,
+    amount: u64,
+) -> Result<LedgerWriteOutput, Refusal> {
+    if from == to {
+        return Err(Refusal::SamePlayer);
+    }
+    let available = balance(ledger, from)?;
+    balance(ledger, to)?;
+    if available < amount {
+        return Err(Refusal::Overdraw {
+            balance: available,
+            amount,
+        });
+    }
+    *balance_mut(ledger, from)? -= amount;
+    let receiver = balance_mut(ledger, to)?;
+    *receiver += amount;
+    Ok(LedgerWriteOutput::Transferred {
+        from: available - amount,
+        to: *receiver,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::repr::{Imbl, Rpds};
+    use crate::{KeyDist, Op, Output, Workload};
+
+    fn mixed() -> LedgerScenario {
+        LedgerScenario::new(LedgerVariant::Mixed)
+    }
+
+    #[test]
+    fn transfers_move_credits_and_keep_the_total() {
+        let s = mixed();
+        let mut ledger = s.initial_state(3);
+        let out = s.write(
+            &mut ledger,
+            &LedgerWrite::Transfer {
+                from: player(0),
+                to: player(1),
+                amount: 300,
+            },
+        );
+        assert_eq!(
+            out,
+            LedgerWriteOutput::Transferred {
+                from: 700,
+                to: 1300
+            }
+        );
+        assert_eq!(
+            s.read(&ledger, &LedgerRead::Total),
+            LedgerReadOutput::Total {
+                credits: 3000,
+                players: 3
+            }
+        );
+        s.check_invariants(&ledger).unwrap();
+    }
+
+    #[test]
+    fn overdrawing_unknown_and_self_transfers_are_refused_and_change_nothing() {
+        let s = mixed();
+        let mut ledger = s.initial_state(2);
+        let before = ledger.players.clone();
+        let refusals = [
+            LedgerWrite::Transfer {
+                from: player(0),
+                to: player(1),
+                amount: 1001,
+            },
+            LedgerWrite::Debit {
+                player: player(1),
+                amount: 5000,
+            },
+            LedgerWrite::Credit {
+                player: "nobody".into(),
+                amount: 1,
+            },
+            LedgerWrite::Transfer {
+                from: player(1),
+                to: player(1),
+                amount: 1,
+            },
+        ];
+        for op in &refusals {
+            assert!(
+                matches!(s.write(&mut ledger, op), LedgerWriteOutput::Refused(_)),
+                "{op:?}"
+            );
+        }
+        assert_eq!(ledger.players, before);
+        assert_eq!(ledger.version, 4);
+        s.check_invariants(&ledger).unwrap();
+    }
+
+    #[test]
+    fn find_reports_known_and_unknown_players() {
+        let s = mixed();
+        let ledger = s.initial_state(2);
+        assert_eq!(
+            s.read(&ledger, &LedgerRead::Find(vec![player(1), "x".into()])),
+            LedgerReadOutput::Found(vec![(player(1), Some(1000)), ("x".into(), None)])
+        );
+    }
+
+    #[test]
+    fn credit_one_counts_every_credit_on_player_zero() {
+        let s = LedgerScenario::new(LedgerVariant::CreditOne);
+        let mut ledger = s.initial_state(1);
+        let workload = Workload::new(0.0, KeyDist::Uniform).unwrap();
+        for op in s.generate(1, &workload, 3).take(1000) {
+            s.apply(&mut ledger, &op);
+        }
+        assert_eq!(ledger.players.get(&player(0)), Some(&1000));
+        assert_eq!(
+            s.summary(&ledger).unwrap(),
+            "player-000000 has 1000, 1000 credits in total over 1 players after 1000 writes"
+        );
+    }
+
+    #[test]
+    fn a_half_applied_transfer_breaks_the_invariant() {
+        let s = mixed();
+        let mut ledger = s.initial_state(2);
+        *ledger.players.get_mut(&player(0)).unwrap() -= 10;
+        assert!(s.check_invariants(&ledger).is_err());
+    }
+
+    #[test]
+    fn invariants_hold_through_generated_operations() {
+        let s = mixed();
+        let mut ledger = s.initial_state(20);
+        let workload = Workload::new(0.3, KeyDist::Zipf { theta: 0.99 }).unwrap();
+        for op in s.generate(20, &workload, 9).take(5_000) {
+            s.apply(&mut ledger, &op);
+            s.check_invariants(&ledger).unwrap();
+        }
+    }
+
+    #[test]
+    fn outputs_do_not_depend_on_the_representation() {
+        fn outputs<R: Repr>() -> Vec<String> {
+            let s = LedgerScenario::<R>::with(LedgerVariant::Mixed, Duration::ZERO);
+            let mut ledger = s.initial_state(50);
+            let workload = Workload::new(0.5, KeyDist::Uniform).unwrap();
+            s.generate(50, &workload, 4)
+                .take(2_000)
+                .map(
+                    |op: Op<LedgerScenario<R>>| match s.apply(&mut ledger, &op) {
+                        Output::Read(out) => format!("{out:?}"),
+                        Output::Write(out) => format!("{out:?}"),
+                    },
+                )
+                .collect()
+        }
+        let std = outputs::<Std>();
+        assert_eq!(std, outputs::<Imbl>());
+        assert_eq!(std, outputs::<Rpds>());
+    }
+}
