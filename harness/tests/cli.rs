@@ -58,7 +58,7 @@ fn json_output_parses_and_carries_environment_and_arguments() {
             .starts_with("rustc")
     );
     let results = json["results"].as_array().unwrap();
-    assert_eq!(results.len(), 9);
+    assert_eq!(results.len(), harness::strategy::registry::NAMES.len());
     for result in results {
         assert_eq!(result["status"], "ok", "{result}");
         assert!(result["ops_per_sec"].as_f64().unwrap() > 0.0, "{result}");
@@ -145,7 +145,7 @@ fn unknown_names_are_refused_with_the_valid_ones() {
     );
     refused(
         &["run", "--strategy", "mutex,spinlock"],
-        "unknown strategy 'spinlock': valid are all, mutex, pl-mutex, rwlock, pl-rwlock, arc-swap, actor, cas-retry, staging, left-right",
+        "unknown strategy 'spinlock': valid are all, mutex, pl-mutex, rwlock, pl-rwlock, arc-swap, actor, cas-retry, cas-merge, staging, left-right",
     );
     refused(
         &["run", "--format", "xml"],
@@ -290,7 +290,7 @@ fn the_classic_lost_update_experiment_ends_with_every_credit() {
         .clone();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = json["results"].as_array().unwrap();
-    assert_eq!(results.len(), 9);
+    assert_eq!(results.len(), harness::strategy::registry::NAMES.len());
     for result in results {
         let state = result["final_state"].as_str().unwrap();
         assert!(state.starts_with("player-000000 has 1000,"), "{result}");

@@ -9,7 +9,7 @@ use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use scenarios::config::{Config, ConfigScenario, ConfigWrite};
 use scenarios::registry::{ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, Scenario};
+use scenarios::{Increments, Mergeable, Scenario};
 
 /// Which conformance check to run.
 #[derive(Clone, Copy)]
@@ -28,7 +28,7 @@ struct EveryStrategy<'a> {
 
 impl ScenarioVisitor for EveryStrategy<'_> {
     type Output = Self;
-    fn visit<S: Increments>(mut self, scenario: S) -> Self {
+    fn visit<S: Increments + Mergeable>(mut self, scenario: S) -> Self {
         for name in registry::NAMES {
             let run = RunCheck {
                 scenario: scenario.clone(),
@@ -47,7 +47,7 @@ struct RunCheck<S> {
     check: Check,
 }
 
-impl<S: Increments> StrategyVisitor<S> for RunCheck<S> {
+impl<S: Increments + Mergeable> StrategyVisitor<S> for RunCheck<S> {
     type Output = Result<(), ConformanceError>;
     fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {
         match self.check {
@@ -98,7 +98,10 @@ fn every_strategy_loses_no_increment_and_shows_only_valid_states_on_every_scenar
 
 #[test]
 fn staging_with_batched_publishes_loses_nothing_once_flushed() {
-    let options = StrategyOptions { publish_every: 7 };
+    let options = StrategyOptions {
+        publish_every: 7,
+        ..StrategyOptions::default()
+    };
     let report = concurrent_increments::<_, harness::strategy::Staging<_>>(
         ConfigScenario::new(),
         8,

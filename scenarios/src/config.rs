@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::merge::Mergeable;
 use crate::model::{Increments, InvariantViolation, Scenario, pause};
 use crate::repr::{Repr, Seq, Std};
 use crate::workload::GenContext;
@@ -254,6 +255,98 @@ impl<R: Repr> Increments for ConfigScenario<R> {
 
     fn count(&self, config: &Config<R>) -> u64 {
         config.version
+    }
+}
+
+/// A leaf of a [`Config`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConfigLeaf {
+    Flag(usize),
+    LogLevel,
+    Timeout,
+    Enabled,
+    Version,
+}
+
+/// A change to one leaf of a [`Config`]; counters change by deltas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigChange {
+    Flag(usize, bool),
+    LogLevel(LogLevel),
+    Timeout(u32),
+    Enabled(i64),
+    Version(u64),
+}
+
+impl<R: Repr> Mergeable for ConfigScenario<R> {
+    type Leaf = ConfigLeaf;
+    type Change = ConfigChange;
+
+    /// Flags are a sequence, compared element by element (O(size)).
+    fn diff(&self, from: &Config<R>, to: &Config<R>) -> Vec<ConfigChange> {
+        let mut changes: Vec<ConfigChange> = from
+            .flags
+            .iter()
+            .zip(to.flags.iter())
+            .enumerate()
+            .filter(|(_, (was, now))| was != now)
+            .map(|(index, (_, &now))| ConfigChange::Flag(index, now))
+            .collect();
+        if from.log_level != to.log_level {
+            changes.push(ConfigChange::LogLevel(to.log_level));
+        }
+        if from.timeout_ms != to.timeout_ms {
+            changes.push(ConfigChange::Timeout(to.timeout_ms));
+        }
+        if from.enabled != to.enabled {
+            changes.push(ConfigChange::Enabled(
+                to.enabled as i64 - from.enabled as i64,
+            ));
+        }
+        if from.version != to.version {
+            changes.push(ConfigChange::Version(to.version - from.version));
+        }
+        changes
+    }
+
+    fn leaf(&self, change: &ConfigChange) -> ConfigLeaf {
+        match change {
+            ConfigChange::Flag(index, _) => ConfigLeaf::Flag(*index),
+            ConfigChange::LogLevel(_) => ConfigLeaf::LogLevel,
+            ConfigChange::Timeout(_) => ConfigLeaf::Timeout,
+            ConfigChange::Enabled(_) => ConfigLeaf::Enabled,
+            ConfigChange::Version(_) => ConfigLeaf::Version,
+        }
+    }
+
+    fn commutes(&self, change: &ConfigChange) -> bool {
+        matches!(change, ConfigChange::Enabled(_) | ConfigChange::Version(_))
+    }
+
+    fn apply_changes(&self, config: &mut Config<R>, changes: &[ConfigChange]) {
+        for change in changes {
+            match *change {
+                ConfigChange::Flag(index, on) => {
+                    config.flags.set(index, on);
+                }
+                ConfigChange::LogLevel(level) => config.log_level = level,
+                ConfigChange::Timeout(ms) => config.timeout_ms = ms,
+                ConfigChange::Enabled(delta) => {
+                    config.enabled = (config.enabled as i64 + delta) as usize;
+                }
+                ConfigChange::Version(delta) => config.version += delta,
+            }
+        }
+    }
+
+    /// Every write's output reports the version it made, so every write
+    /// reads the version: concurrent config writes never merge under
+    /// [`crate::Validate::Reads`].
+    fn read_set(&self, _: &Config<R>, op: &ConfigWrite) -> Vec<ConfigLeaf> {
+        match op {
+            ConfigWrite::Flip(id) => vec![ConfigLeaf::Flag(id.0 as usize), ConfigLeaf::Version],
+            ConfigWrite::Reload { .. } => vec![ConfigLeaf::Version],
+        }
     }
 }
 

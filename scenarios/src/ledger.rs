@@ -17,8 +17,9 @@ use std::marker::PhantomData;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::merge::Mergeable;
 use crate::model::{Increments, InvariantViolation, Scenario, pause};
-use crate::repr::{Map, Repr, Std};
+use crate::repr::{EntryDiff, Map, Repr, Std};
 use crate::workload::GenContext;
 
 /// Credits each player starts with in the `mixed` variant.
@@ -266,6 +267,95 @@ impl<R: Repr> Increments for LedgerScenario<R> {
 
     fn count(&self, ledger: &Ledger<R>) -> u64 {
         ledger.version
+    }
+}
+
+/// A leaf of a [`Ledger`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LedgerLeaf {
+    Player(String),
+    Total,
+    Version,
+}
+
+/// A change to one leaf of a [`Ledger`]; counters change by deltas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LedgerChange {
+    /// The player's new balance, or `None` if the player is gone.
+    Balance(String, Option<u64>),
+    Total(i128),
+    Version(u64),
+}
+
+impl<R: Repr> Mergeable for LedgerScenario<R> {
+    type Leaf = LedgerLeaf;
+    type Change = LedgerChange;
+
+    fn diff(&self, from: &Ledger<R>, to: &Ledger<R>) -> Vec<LedgerChange> {
+        let mut changes: Vec<LedgerChange> = from
+            .players
+            .diff(&to.players)
+            .into_iter()
+            .map(|entry| match entry {
+                EntryDiff::Set(name, credits) => {
+                    LedgerChange::Balance(name.clone(), Some(*credits))
+                }
+                EntryDiff::Removed(name) => LedgerChange::Balance(name.clone(), None),
+            })
+            .collect();
+        if to.total != from.total {
+            changes.push(LedgerChange::Total(
+                i128::from(to.total) - i128::from(from.total),
+            ));
+        }
+        if to.version != from.version {
+            changes.push(LedgerChange::Version(to.version - from.version));
+        }
+        changes
+    }
+
+    fn leaf(&self, change: &LedgerChange) -> LedgerLeaf {
+        match change {
+            LedgerChange::Balance(name, _) => LedgerLeaf::Player(name.clone()),
+            LedgerChange::Total(_) => LedgerLeaf::Total,
+            LedgerChange::Version(_) => LedgerLeaf::Version,
+        }
+    }
+
+    fn commutes(&self, change: &LedgerChange) -> bool {
+        !matches!(change, LedgerChange::Balance(..))
+    }
+
+    fn apply_changes(&self, ledger: &mut Ledger<R>, changes: &[LedgerChange]) {
+        for change in changes {
+            match change {
+                LedgerChange::Balance(name, Some(credits)) => {
+                    ledger.players.insert(name.clone(), *credits);
+                }
+                LedgerChange::Balance(name, None) => {
+                    ledger.players.remove(name);
+                }
+                LedgerChange::Total(delta) => {
+                    ledger.total = u64::try_from(i128::from(ledger.total) + delta)
+                        .expect("a merged total stays within u64");
+                }
+                LedgerChange::Version(delta) => ledger.version += delta,
+            }
+        }
+    }
+
+    fn read_set(&self, _: &Ledger<R>, op: &LedgerWrite) -> Vec<LedgerLeaf> {
+        match op {
+            LedgerWrite::Credit { player, .. } | LedgerWrite::Debit { player, .. } => {
+                vec![LedgerLeaf::Player(player.clone())]
+            }
+            LedgerWrite::Transfer { from, to, .. } => {
+                vec![
+                    LedgerLeaf::Player(from.clone()),
+                    LedgerLeaf::Player(to.clone()),
+                ]
+            }
+        }
     }
 }
 

@@ -15,11 +15,13 @@
 
 pub mod config;
 pub mod ledger;
+pub mod merge;
 mod model;
 pub mod registry;
 pub mod repr;
 mod workload;
 
+pub use merge::{Mergeable, Validate};
 pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario, pause};
 pub use repr::{Imbl, Map, Repr, Rpds, Seq, Std};
 pub use workload::{GenContext, KeyDist, OpStream, Workload, WorkloadError};

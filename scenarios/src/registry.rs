@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use crate::Increments;
 use crate::config::ConfigScenario;
 use crate::ledger::{self, LedgerScenario};
 use crate::repr::{self, Imbl, Repr, Rpds, Std};
+use crate::{Increments, Mergeable};
 
 /// Something to do with a scenario whose type is chosen at run time. Every
-/// registered scenario can count increments, so the lost-update checks run
-/// on all of them.
+/// registered scenario can count increments (so the lost-update checks run
+/// on all of them) and be merged (so `cas-merge` runs on all of them).
 pub trait ScenarioVisitor {
     type Output;
-    fn visit<S: Increments>(self, scenario: S) -> Self::Output;
+    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output;
 }
 
 /// Every scenario name, in the order `all` runs them.
@@ -122,7 +122,7 @@ mod tests {
     struct Name;
     impl ScenarioVisitor for Name {
         type Output = &'static str;
-        fn visit<S: Increments>(self, scenario: S) -> &'static str {
+        fn visit<S: Increments + Mergeable>(self, scenario: S) -> &'static str {
             scenario.name()
         }
     }

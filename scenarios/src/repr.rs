@@ -52,6 +52,67 @@ pub trait Map<K: Key, V: Value>:
     fn contains_key(&self, key: &K) -> bool {
         self.get(key).is_some()
     }
+    /// The entries that differ between `self` and `to`, in key order.
+    /// Persistent maps skip the subtrees both versions share, so the cost
+    /// follows the size of the change where the representation allows it
+    /// (imbl); the others compare entry by entry.
+    fn diff<'a>(&'a self, to: &'a Self) -> Vec<EntryDiff<'a, K, V>>;
+}
+
+/// One entry that differs between two versions of a [`Map`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryDiff<'a, K, V> {
+    /// Present only in the newer version, or present in both with another value.
+    Set(&'a K, &'a V),
+    /// Present only in the older version.
+    Removed(&'a K),
+}
+
+impl<'a, K, V> EntryDiff<'a, K, V> {
+    pub fn key(&self) -> &'a K {
+        match self {
+            EntryDiff::Set(key, _) | EntryDiff::Removed(key) => key,
+        }
+    }
+}
+
+/// The diff of two sorted entry sequences, walked side by side.
+fn merge_join<'a, K: Ord + 'a, V: PartialEq + 'a>(
+    from: impl Iterator<Item = (&'a K, &'a V)>,
+    to: impl Iterator<Item = (&'a K, &'a V)>,
+) -> Vec<EntryDiff<'a, K, V>> {
+    let (mut from, mut to) = (from.peekable(), to.peekable());
+    let mut changes = Vec::new();
+    loop {
+        match (from.peek(), to.peek()) {
+            (None, None) => return changes,
+            (Some(&(old, _)), None) => {
+                changes.push(EntryDiff::Removed(old));
+                from.next();
+            }
+            (None, Some(&(new, value))) => {
+                changes.push(EntryDiff::Set(new, value));
+                to.next();
+            }
+            (Some(&(old, was)), Some(&(new, value))) => match old.cmp(new) {
+                std::cmp::Ordering::Less => {
+                    changes.push(EntryDiff::Removed(old));
+                    from.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    changes.push(EntryDiff::Set(new, value));
+                    to.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    if was != value {
+                        changes.push(EntryDiff::Set(new, value));
+                    }
+                    from.next();
+                    to.next();
+                }
+            },
+        }
+    }
 }
 
 /// An indexed sequence.
@@ -120,6 +181,9 @@ impl<K: Key, V: Value> Map<K, V> for BTreeMap<K, V> {
     fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         BTreeMap::iter(self)
     }
+    fn diff<'a>(&'a self, to: &'a Self) -> Vec<EntryDiff<'a, K, V>> {
+        merge_join(self.iter(), to.iter())
+    }
 }
 
 impl<K: Key, V: Value> Map<K, V> for imbl::OrdMap<K, V> {
@@ -141,6 +205,17 @@ impl<K: Key, V: Value> Map<K, V> for imbl::OrdMap<K, V> {
     fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         imbl::OrdMap::iter(self)
     }
+    fn diff<'a>(&'a self, to: &'a Self) -> Vec<EntryDiff<'a, K, V>> {
+        imbl::OrdMap::diff(self, to)
+            .map(|item| match item {
+                imbl::ordmap::DiffItem::Add(key, value)
+                | imbl::ordmap::DiffItem::Update {
+                    new: (key, value), ..
+                } => EntryDiff::Set(key, value),
+                imbl::ordmap::DiffItem::Remove(key, _) => EntryDiff::Removed(key),
+            })
+            .collect()
+    }
 }
 
 impl<K: Key, V: Value> Map<K, V> for rpds::RedBlackTreeMapSync<K, V> {
@@ -161,6 +236,12 @@ impl<K: Key, V: Value> Map<K, V> for rpds::RedBlackTreeMapSync<K, V> {
     }
     fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         rpds::RedBlackTreeMap::iter(self)
+    }
+    fn diff<'a>(&'a self, to: &'a Self) -> Vec<EntryDiff<'a, K, V>> {
+        if self.ptr_eq(to) {
+            return Vec::new();
+        }
+        merge_join(self.iter(), to.iter())
     }
 }
 
@@ -254,8 +335,29 @@ mod tests {
         assert_eq!(seq.len(), 5);
     }
 
+    fn diff_laws<R: Repr>() {
+        let from: R::Map<u32, u32> = (0..1000).map(|i| (i, i)).collect();
+        let mut to = from.clone();
+        to.insert(5, 50);
+        to.insert(2000, 1);
+        assert!(to.remove(&7));
+        let changes = from.diff(&to);
+        assert_eq!(
+            changes,
+            [
+                EntryDiff::Set(&5, &50),
+                EntryDiff::Removed(&7),
+                EntryDiff::Set(&2000, &1)
+            ]
+        );
+        assert!(from.diff(&from.clone()).is_empty());
+    }
+
     #[test]
     fn every_representation_obeys_the_same_laws() {
+        diff_laws::<Std>();
+        diff_laws::<Imbl>();
+        diff_laws::<Rpds>();
         map_laws::<Std>();
         map_laws::<Imbl>();
         map_laws::<Rpds>();

@@ -78,6 +78,24 @@ pub struct RunArgs {
     /// staging: publish a snapshot after this many writes.
     #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
     pub publish_every: usize,
+    /// cas-merge: on a conflict, recompute from the newer version (retry) or give up (abort).
+    #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
+    pub on_conflict: OnConflictArg,
+    /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
+    #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
+    pub validate: ValidateArg,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnConflictArg {
+    Retry,
+    Abort,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ValidateArg {
+    Writes,
+    Reads,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

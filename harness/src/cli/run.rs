@@ -5,14 +5,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, Scenario, Workload};
+use scenarios::{Increments, Mergeable, Validate, Workload};
 
+use super::args::{OnConflictArg, ValidateArg};
 use super::{CliError, Format, RunArgs};
 use crate::environment::Environment;
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{Strategy, StrategyOptions};
+use crate::strategy::{OnConflict, Strategy, StrategyOptions};
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 
@@ -22,7 +23,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let scenarios = scenario_names(args)?;
     let options = scenario_options(args);
     for scenario in &scenarios {
-        scenario_registry::visit(scenario, &options, Validate)
+        scenario_registry::visit(scenario, &options, CheckOptions)
             .map_err(|err| CliError::BadInput(err.to_string()))?;
     }
     let progress = Progress {
@@ -126,6 +127,14 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {
         sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
         options: StrategyOptions {
             publish_every: args.publish_every,
+            on_conflict: match args.on_conflict {
+                OnConflictArg::Retry => OnConflict::Retry,
+                OnConflictArg::Abort => OnConflict::Abort,
+            },
+            validate: match args.validate {
+                ValidateArg::Writes => Validate::Writes,
+                ValidateArg::Reads => Validate::Reads,
+            },
         },
     })
 }
@@ -150,6 +159,8 @@ fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
         warmup_s: args.warmup.as_secs_f64(),
         seed: args.seed,
         publish_every: args.publish_every,
+        on_conflict: format!("{:?}", args.on_conflict).to_lowercase(),
+        validate: format!("{:?}", args.validate).to_lowercase(),
         latency_sample_every: config.sample_every,
     }
 }
@@ -180,11 +191,11 @@ fn emit(args: &RunArgs, report: &RunReport) -> Result<(), CliError> {
 }
 
 /// Builds a scenario only to learn that its options are valid.
-struct Validate;
+struct CheckOptions;
 
-impl ScenarioVisitor for Validate {
+impl ScenarioVisitor for CheckOptions {
     type Output = ();
-    fn visit<S: Increments>(self, _: S) {}
+    fn visit<S: Increments + Mergeable>(self, _: S) {}
 }
 
 struct Progress {
@@ -213,7 +224,7 @@ struct RunStrategies<'a> {
 impl ScenarioVisitor for RunStrategies<'_> {
     type Output = Self;
 
-    fn visit<S: Increments>(mut self, scenario: S) -> Self {
+    fn visit<S: Increments + Mergeable>(mut self, scenario: S) -> Self {
         let scenario = Arc::new(scenario);
         let name = scenario.name();
         for &strategy in self.strategies {
@@ -238,7 +249,7 @@ struct RunOne<'a, S> {
     config: &'a RunConfig,
 }
 
-impl<S: Scenario> StrategyVisitor<S> for RunOne<'_, S> {
+impl<S: Mergeable> StrategyVisitor<S> for RunOne<'_, S> {
     type Output = Result<Measurement, RunFailure>;
 
     fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {

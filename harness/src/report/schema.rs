@@ -41,6 +41,10 @@ pub struct RunArguments {
     pub warmup_s: f64,
     pub seed: u64,
     pub publish_every: usize,
+    /// cas-merge: `retry` or `abort`.
+    pub on_conflict: String,
+    /// cas-merge: `writes` or `reads`.
+    pub validate: String,
     pub latency_sample_every: u64,
 }
 

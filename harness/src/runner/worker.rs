@@ -185,7 +185,7 @@ fn execute<S: Scenario, H: StrategyHandle<S>>(scenario: &S, handle: &mut H, op: 
             black_box(handle.read(|state| scenario.read(state, read)));
         }
         Op::Write(write) => {
-            black_box(handle.write(write));
+            black_box(handle.try_write(write)).ok();
         }
     }
 }

@@ -13,6 +13,7 @@
 
 mod actor;
 mod arc_swap;
+mod cas_merge;
 mod cas_retry;
 mod counters;
 mod in_place;
@@ -29,10 +30,10 @@ mod staging;
 use std::sync::Arc;
 
 use scenarios::{Op, Output, Scenario};
-use serde::Serialize;
 
 pub use self::actor::Actor;
 pub use self::arc_swap::ArcSwapRcu;
+pub use self::cas_merge::CasMerge;
 pub use self::cas_retry::CasRetry;
 pub use self::counters::Counters;
 pub use self::in_place::{InPlace, InPlaceLock};
@@ -74,6 +75,12 @@ pub trait StrategyHandle<S: Scenario>: Send + 'static {
     /// Applies `op` atomically and returns the model's output for it.
     fn write(&mut self, op: &S::Write) -> S::WriteOutput;
 
+    /// Like [`write`](Self::write), but a strategy configured to give up on
+    /// a conflict (`cas-merge --on-conflict abort`) may apply nothing and say so.
+    fn try_write(&mut self, op: &S::Write) -> Result<S::WriteOutput, Aborted> {
+        Ok(self.write(op))
+    }
+
     /// Counters kept by this handle (retries, publishes); the runner adds up
     /// every handle's.
     fn counters(&self) -> Counters {
@@ -89,15 +96,38 @@ pub trait StrategyHandle<S: Scenario>: Send + 'static {
     }
 }
 
+/// A write that a strategy gave up on, applying nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the write was aborted by a conflict and not applied")]
+pub struct Aborted;
+
 /// Knobs that some strategies read; the others ignore them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StrategyOptions {
     /// `staging`: publish a snapshot after this many writes (1 = every write).
     pub publish_every: usize,
+    /// `cas-merge`: what a write does when its changes conflict.
+    pub on_conflict: OnConflict,
+    /// `cas-merge`: which leaves a merge checks for overlap.
+    pub validate: scenarios::Validate,
 }
 
 impl Default for StrategyOptions {
     fn default() -> Self {
-        Self { publish_every: 1 }
+        Self {
+            publish_every: 1,
+            on_conflict: OnConflict::Retry,
+            validate: scenarios::Validate::Reads,
+        }
     }
+}
+
+/// What an optimistic write does when it conflicts with another.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnConflict {
+    /// Recompute from the newer version until it commits.
+    #[default]
+    Retry,
+    /// Give up: the write is reported as aborted and applies nothing.
+    Abort,
 }

@@ -1,12 +1,13 @@
 //! The strategies selectable by name. Adding a strategy is one line in the
-//! `strategies!` list below (plus its file).
+//! `strategies!` list below (plus its file). Every registered scenario can
+//! be merged (`Mergeable`), so `cas-merge` runs on all of them.
 
-use scenarios::Scenario;
+use scenarios::Mergeable;
 
 use super::*;
 
 /// Something to do with a strategy whose type is chosen at run time.
-pub trait StrategyVisitor<S: Scenario> {
+pub trait StrategyVisitor<S: Mergeable> {
     type Output;
     fn visit<T: Strategy<S>>(self, name: &'static str) -> Self::Output;
 }
@@ -17,7 +18,7 @@ macro_rules! strategies {
         pub const NAMES: &[&str] = &[$($name),*];
 
         /// Calls `visitor` with the strategy called `name`, over scenario `S`.
-        pub fn visit<S: Scenario, V: StrategyVisitor<S>>(
+        pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(
             name: &str,
             visitor: V,
         ) -> Result<V::Output, UnknownStrategy> {
@@ -37,6 +38,7 @@ strategies! {
     "arc-swap" => ArcSwapRcu,
     "actor" => Actor,
     "cas-retry" => CasRetry,
+    "cas-merge" => CasMerge,
     "staging" => Staging,
     "left-right" => LeftRight,
 }
@@ -72,7 +74,7 @@ mod tests {
     use super::*;
 
     struct Name;
-    impl<S: Scenario> StrategyVisitor<S> for Name {
+    impl<S: Mergeable> StrategyVisitor<S> for Name {
         type Output = &'static str;
         fn visit<T: Strategy<S>>(self, name: &'static str) -> &'static str {
             name
@@ -84,7 +86,7 @@ mod tests {
         for name in NAMES {
             assert_eq!(visit::<ConfigScenario, _>(name, Name), Ok(*name));
         }
-        assert_eq!(NAMES.len(), 9);
+        assert_eq!(NAMES.len(), 10);
     }
 
     #[test]
