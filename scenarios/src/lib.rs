@@ -14,6 +14,7 @@
 //! owns all of that.
 
 pub mod config;
+pub mod library;
 mod model;
 pub mod registry;
 pub mod repr;
