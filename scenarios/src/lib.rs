@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod ledger;
+pub mod library;
 pub mod merge;
 mod model;
 pub mod registry;
