@@ -17,6 +17,7 @@ pub mod config;
 mod model;
 pub mod registry;
 pub mod repr;
+pub mod routing;
 mod workload;
 
 pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario, pause};
