@@ -20,6 +20,7 @@ pub mod merge;
 mod model;
 pub mod registry;
 pub mod repr;
+pub mod routing;
 mod workload;
 
 pub use merge::{Mergeable, Validate};
