@@ -96,22 +96,18 @@ impl<S: Mergeable> CasMergeHandle<S> {
             ..
         } = &*self.shared;
         let previous = current.load_full();
-        let read_set = scenario.read_set(&previous, op);
         let mut next = S::State::clone(&previous);
         let output = scenario.write(&mut next, op);
+        let next = Arc::new(next);
+        let seen = current.compare_and_swap(&previous, Arc::clone(&next));
+        if Arc::ptr_eq(&seen, &previous) {
+            self.tally.fast_forwards += 1;
+            return Attempt::Committed(output);
+        }
+        let read_set = scenario.read_set(&previous, op);
         let mine = scenario.diff(&previous, &next);
-        let mut candidate = Arc::new(next);
-        let mut expected = Arc::clone(&previous);
+        let mut seen = Arc::clone(&*seen);
         loop {
-            let seen = current.compare_and_swap(&expected, Arc::clone(&candidate));
-            if Arc::ptr_eq(&seen, &expected) {
-                if Arc::ptr_eq(&expected, &previous) {
-                    self.tally.fast_forwards += 1;
-                } else {
-                    self.tally.merges += 1;
-                }
-                return Attempt::Committed(output);
-            }
             let theirs = scenario.diff(&previous, &seen);
             if conflicts(&**scenario, &theirs, &mine, &read_set, *validate) {
                 self.tally.conflicts += 1;
@@ -119,8 +115,12 @@ impl<S: Mergeable> CasMergeHandle<S> {
             }
             let mut merged = S::State::clone(&seen);
             scenario.apply_changes(&mut merged, &mine);
-            candidate = Arc::new(merged);
-            expected = Arc::clone(&seen);
+            let now = current.compare_and_swap(&seen, Arc::new(merged));
+            if Arc::ptr_eq(&now, &seen) {
+                self.tally.merges += 1;
+                return Attempt::Committed(output);
+            }
+            seen = Arc::clone(&*now);
         }
     }
 }
