@@ -29,13 +29,24 @@
 //!
 //! Every write bumps `version`, including a refused one, so the version counts
 //! acknowledged writes and a lost update shows as a version that is too small.
+//! No output reports it: an output that did would make every write read the
+//! global counter, and under [`Validate::Reads`](crate::Validate::Reads) no
+//! two writes could ever merge, however far apart in the document.
+//!
+//! For the three-way merge ([`Mergeable`]) the leaves follow the document:
+//! a book's title, year and authors, each item's rack and borrower, an
+//! author's name and each of their books, a member's name and each item they
+//! hold; a book, author or member added or removed is one leaf, and the
+//! version is a commuting delta. Diffs walk the representation's map diffs
+//! level by level, so with imbl their cost follows the size of the change.
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use crate::merge::Mergeable;
 use crate::model::{Increments, InvariantViolation, Scenario, pause};
-use crate::repr::{Map, Repr, Std};
+use crate::repr::{EntryDiff, Key, Map, Repr, Std};
 use crate::workload::GenContext;
 
 /// The ISBN of the first book of the initial state.
@@ -215,8 +226,8 @@ pub enum LibraryWrite {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LibraryWriteOutput {
-    Done { version: u64, effect: Effect },
-    Refused { version: u64, reason: Refusal },
+    Done(Effect),
+    Refused(Refusal),
 }
 
 /// What an accepted write did.
@@ -409,10 +420,9 @@ impl<R: Repr> Scenario for LibraryScenario<R> {
             }
         };
         library.version += 1;
-        let version = library.version;
         match outcome {
-            Ok(effect) => LibraryWriteOutput::Done { version, effect },
-            Err(reason) => LibraryWriteOutput::Refused { version, reason },
+            Ok(effect) => LibraryWriteOutput::Done(effect),
+            Err(reason) => LibraryWriteOutput::Refused(reason),
         }
     }
 
@@ -469,6 +479,322 @@ impl<R: Repr> Increments for LibraryScenario<R> {
 
     fn count(&self, library: &Library<R>) -> u64 {
         library.version
+    }
+}
+
+/// A leaf of a [`Library`]: the unit a three-way merge compares.
+///
+/// `Book`, `Author` and `Member` stand for the whole entry being added or
+/// removed, and for its existence, which is what a write that only checks
+/// that something exists reads. The other leaves are the fields and map
+/// entries inside an entry that exists on both sides of a diff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LibraryLeaf {
+    Book(Isbn),
+    BookTitle(Isbn),
+    BookYear(Isbn),
+    BookAuthors(Isbn),
+    ItemRack(Isbn, ItemId),
+    ItemLentTo(Isbn, ItemId),
+    Author(AuthorId),
+    AuthorName(AuthorId),
+    /// Whether the author lists the book.
+    AuthorBook(AuthorId, Isbn),
+    Member(MemberId),
+    MemberName(MemberId),
+    /// Whether the member lists the item.
+    MemberItem(MemberId, Isbn, ItemId),
+    Version,
+}
+
+/// A change to one leaf of a [`Library`]: the leaf's new value, `None` or
+/// `false` for an entry removed; the version changes by a delta.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LibraryChange<R: Repr = Std> {
+    /// A book added (or replaced whole), or removed.
+    Book(Isbn, Option<Book<R>>),
+    BookTitle(Isbn, String),
+    BookYear(Isbn, u16),
+    BookAuthors(Isbn, Vec<AuthorId>),
+    ItemRack(Isbn, ItemId, u32),
+    ItemLentTo(Isbn, ItemId, Option<MemberId>),
+    Author(AuthorId, Option<Author<R>>),
+    AuthorName(AuthorId, String),
+    AuthorBook(AuthorId, Isbn, bool),
+    Member(MemberId, Option<Member<R>>),
+    MemberName(MemberId, String),
+    MemberItem(MemberId, Isbn, ItemId, bool),
+    Version(u64),
+}
+
+impl<R: Repr> Mergeable for LibraryScenario<R> {
+    type Leaf = LibraryLeaf;
+    type Change = LibraryChange<R>;
+
+    /// Walks the representation's diff of each top-level map and descends
+    /// only into the entries that changed, so with imbl the cost follows the
+    /// size of the change, not of the library.
+    fn diff(&self, from: &Library<R>, to: &Library<R>) -> Vec<LibraryChange<R>> {
+        let mut changes = Vec::new();
+        for entry in from.books.diff(&to.books) {
+            match entry {
+                EntryDiff::Removed(isbn) => changes.push(LibraryChange::Book(*isbn, None)),
+                EntryDiff::Set(isbn, book) => match from.books.get(isbn) {
+                    Some(was) => diff_book(*isbn, was, book, &mut changes),
+                    None => changes.push(LibraryChange::Book(*isbn, Some(book.clone()))),
+                },
+            }
+        }
+        for entry in from.authors.diff(&to.authors) {
+            match entry {
+                EntryDiff::Removed(id) => changes.push(LibraryChange::Author(*id, None)),
+                EntryDiff::Set(id, author) => match from.authors.get(id) {
+                    Some(was) => diff_author(*id, was, author, &mut changes),
+                    None => changes.push(LibraryChange::Author(*id, Some(author.clone()))),
+                },
+            }
+        }
+        for entry in from.members.diff(&to.members) {
+            match entry {
+                EntryDiff::Removed(id) => changes.push(LibraryChange::Member(*id, None)),
+                EntryDiff::Set(id, member) => match from.members.get(id) {
+                    Some(was) => diff_member(*id, was, member, &mut changes),
+                    None => changes.push(LibraryChange::Member(*id, Some(member.clone()))),
+                },
+            }
+        }
+        if to.version != from.version {
+            changes.push(LibraryChange::Version(to.version - from.version));
+        }
+        changes
+    }
+
+    fn leaf(&self, change: &LibraryChange<R>) -> LibraryLeaf {
+        use LibraryChange as C;
+        use LibraryLeaf as L;
+        match change {
+            C::Book(isbn, _) => L::Book(*isbn),
+            C::BookTitle(isbn, _) => L::BookTitle(*isbn),
+            C::BookYear(isbn, _) => L::BookYear(*isbn),
+            C::BookAuthors(isbn, _) => L::BookAuthors(*isbn),
+            C::ItemRack(isbn, item, _) => L::ItemRack(*isbn, *item),
+            C::ItemLentTo(isbn, item, _) => L::ItemLentTo(*isbn, *item),
+            C::Author(id, _) => L::Author(*id),
+            C::AuthorName(id, _) => L::AuthorName(*id),
+            C::AuthorBook(id, isbn, _) => L::AuthorBook(*id, *isbn),
+            C::Member(id, _) => L::Member(*id),
+            C::MemberName(id, _) => L::MemberName(*id),
+            C::MemberItem(id, isbn, item, _) => L::MemberItem(*id, *isbn, *item),
+            C::Version(_) => L::Version,
+        }
+    }
+
+    fn commutes(&self, change: &LibraryChange<R>) -> bool {
+        matches!(change, LibraryChange::Version(_))
+    }
+
+    /// A change inside an entry the state no longer has is dropped: the
+    /// entry's removal is a change to its own leaf, which conflicts first.
+    fn apply_changes(&self, library: &mut Library<R>, changes: &[LibraryChange<R>]) {
+        use LibraryChange as C;
+        for change in changes {
+            match change {
+                C::Book(isbn, Some(book)) => library.books.insert(*isbn, book.clone()),
+                C::Book(isbn, None) => {
+                    library.books.remove(isbn);
+                }
+                C::BookTitle(isbn, title) => {
+                    if let Some(book) = library.books.get_mut(isbn) {
+                        book.title.clone_from(title);
+                    }
+                }
+                C::BookYear(isbn, year) => {
+                    if let Some(book) = library.books.get_mut(isbn) {
+                        book.year = *year;
+                    }
+                }
+                C::BookAuthors(isbn, authors) => {
+                    if let Some(book) = library.books.get_mut(isbn) {
+                        book.authors.clone_from(authors);
+                    }
+                }
+                C::ItemRack(isbn, item, rack) => {
+                    if let Ok(item) = find_item_mut(library, *isbn, *item) {
+                        item.rack = *rack;
+                    }
+                }
+                C::ItemLentTo(isbn, item, lent_to) => {
+                    if let Ok(item) = find_item_mut(library, *isbn, *item) {
+                        item.lent_to = *lent_to;
+                    }
+                }
+                C::Author(id, Some(author)) => library.authors.insert(*id, author.clone()),
+                C::Author(id, None) => {
+                    library.authors.remove(id);
+                }
+                C::AuthorName(id, name) => {
+                    if let Some(author) = library.authors.get_mut(id) {
+                        author.name.clone_from(name);
+                    }
+                }
+                C::AuthorBook(id, isbn, listed) => {
+                    if let Some(author) = library.authors.get_mut(id) {
+                        set_listed(&mut author.books, *isbn, *listed);
+                    }
+                }
+                C::Member(id, Some(member)) => library.members.insert(*id, member.clone()),
+                C::Member(id, None) => {
+                    library.members.remove(id);
+                }
+                C::MemberName(id, name) => {
+                    if let Some(member) = library.members.get_mut(id) {
+                        member.name.clone_from(name);
+                    }
+                }
+                C::MemberItem(id, isbn, item, listed) => {
+                    if let Some(member) = library.members.get_mut(id) {
+                        set_listed(&mut member.lent, (*isbn, *item), *listed);
+                    }
+                }
+                C::Version(delta) => library.version += delta,
+            }
+        }
+    }
+
+    /// What decides each write's outcome and output. Items exist exactly
+    /// when their book does (no write adds or removes one alone), so the
+    /// book's leaf stands for its items' existence.
+    fn read_set(&self, library: &Library<R>, op: &LibraryWrite) -> Vec<LibraryLeaf> {
+        use LibraryLeaf as L;
+        match op {
+            LibraryWrite::SetField(path, _) => match *path {
+                Path::BookTitle(isbn) => vec![L::Book(isbn), L::BookTitle(isbn)],
+                Path::BookYear(isbn) => vec![L::Book(isbn), L::BookYear(isbn)],
+                Path::ItemRack(isbn, item) => vec![L::Book(isbn), L::ItemRack(isbn, item)],
+                // Refused whatever the state holds.
+                Path::ItemLentTo(..) => Vec::new(),
+                Path::AuthorName(id) => vec![L::Author(id), L::AuthorName(id)],
+                Path::MemberName(id) => vec![L::Member(id), L::MemberName(id)],
+            },
+            // Whether the item is the last one free depends on every item of
+            // the book: reading only the item lent would let two lends of
+            // the last two free items merge (write skew).
+            LibraryWrite::Lend { isbn, item, member } => {
+                let mut leaves = vec![
+                    L::Book(*isbn),
+                    L::Member(*member),
+                    L::ItemLentTo(*isbn, *item),
+                ];
+                if let Some(book) = library.books.get(isbn) {
+                    leaves.extend(
+                        book.items
+                            .iter()
+                            .filter(|(id, _)| *id != item)
+                            .map(|(id, _)| L::ItemLentTo(*isbn, *id)),
+                    );
+                }
+                leaves
+            }
+            LibraryWrite::Return { isbn, item } => {
+                let mut leaves = vec![L::Book(*isbn), L::ItemLentTo(*isbn, *item)];
+                // The member who has it is updated only if they exist.
+                if let Ok(Item {
+                    lent_to: Some(from),
+                    ..
+                }) = find_item(library, *isbn, *item)
+                {
+                    leaves.push(L::Member(*from));
+                }
+                leaves
+            }
+            LibraryWrite::AddMember { id, .. } => vec![L::Member(*id)],
+            LibraryWrite::AddBook { isbn, authors, .. } => std::iter::once(L::Book(*isbn))
+                .chain(authors.iter().map(|(id, _)| L::Author(*id)))
+                .collect(),
+        }
+    }
+}
+
+/// The changes inside a book present in both versions.
+fn diff_book<R: Repr>(
+    isbn: Isbn,
+    was: &Book<R>,
+    now: &Book<R>,
+    changes: &mut Vec<LibraryChange<R>>,
+) {
+    let items = was.items.diff(&now.items);
+    // No write adds or removes an item alone; if it happened, the book
+    // changes as a whole.
+    let same_items = items.iter().all(|entry| match entry {
+        EntryDiff::Set(id, _) => was.items.contains_key(id),
+        EntryDiff::Removed(_) => false,
+    });
+    if !same_items {
+        changes.push(LibraryChange::Book(isbn, Some(now.clone())));
+        return;
+    }
+    if was.title != now.title {
+        changes.push(LibraryChange::BookTitle(isbn, now.title.clone()));
+    }
+    if was.year != now.year {
+        changes.push(LibraryChange::BookYear(isbn, now.year));
+    }
+    if was.authors != now.authors {
+        changes.push(LibraryChange::BookAuthors(isbn, now.authors.clone()));
+    }
+    for entry in items {
+        let EntryDiff::Set(id, item) = entry else {
+            continue;
+        };
+        let before = was.items.get(id).expect("checked above");
+        if before.rack != item.rack {
+            changes.push(LibraryChange::ItemRack(isbn, *id, item.rack));
+        }
+        if before.lent_to != item.lent_to {
+            changes.push(LibraryChange::ItemLentTo(isbn, *id, item.lent_to));
+        }
+    }
+}
+
+/// The changes inside an author present in both versions.
+fn diff_author<R: Repr>(
+    id: AuthorId,
+    was: &Author<R>,
+    now: &Author<R>,
+    changes: &mut Vec<LibraryChange<R>>,
+) {
+    if was.name != now.name {
+        changes.push(LibraryChange::AuthorName(id, now.name.clone()));
+    }
+    for entry in was.books.diff(&now.books) {
+        let listed = matches!(entry, EntryDiff::Set(..));
+        changes.push(LibraryChange::AuthorBook(id, *entry.key(), listed));
+    }
+}
+
+/// The changes inside a member present in both versions.
+fn diff_member<R: Repr>(
+    id: MemberId,
+    was: &Member<R>,
+    now: &Member<R>,
+    changes: &mut Vec<LibraryChange<R>>,
+) {
+    if was.name != now.name {
+        changes.push(LibraryChange::MemberName(id, now.name.clone()));
+    }
+    for entry in was.lent.diff(&now.lent) {
+        let listed = matches!(entry, EntryDiff::Set(..));
+        let (isbn, item) = *entry.key();
+        changes.push(LibraryChange::MemberItem(id, isbn, item, listed));
+    }
+}
+
+/// Adds `key` to a set kept as a map to `()`, or removes it.
+fn set_listed<K: Key>(set: &mut impl Map<K, ()>, key: K, listed: bool) {
+    if listed {
+        set.insert(key, ());
+    } else {
+        set.remove(&key);
     }
 }
 
@@ -804,6 +1130,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::merge::{Validate, conflicts};
     use crate::{Imbl, KeyDist, Op, Output, Rpds, Workload};
 
     fn scenario() -> LibraryScenario {
@@ -827,8 +1154,8 @@ mod tests {
 
     fn refusal(output: LibraryWriteOutput) -> Option<Refusal> {
         match output {
-            LibraryWriteOutput::Refused { reason, .. } => Some(reason),
-            LibraryWriteOutput::Done { .. } => None,
+            LibraryWriteOutput::Refused(reason) => Some(reason),
+            LibraryWriteOutput::Done(_) => None,
         }
     }
 
@@ -861,13 +1188,8 @@ mod tests {
         let mut library = s.initial_state(10);
         let book = isbn(2);
         let out = s.write(&mut library, &lend(book, 1, 1));
-        assert_eq!(
-            out,
-            LibraryWriteOutput::Done {
-                version: 1,
-                effect: Effect::Lent
-            }
-        );
+        assert_eq!(out, LibraryWriteOutput::Done(Effect::Lent));
+        assert_eq!(library.version, 1);
         let lent_now = s.read(
             &library,
             &LibraryRead::Get(Path::ItemLentTo(book, ItemId(1))),
@@ -885,11 +1207,9 @@ mod tests {
         let out = s.write(&mut library, &give_back(book, 1));
         assert_eq!(
             out,
-            LibraryWriteOutput::Done {
-                version: 2,
-                effect: Effect::Returned { from: MemberId(1) }
-            }
+            LibraryWriteOutput::Done(Effect::Returned { from: MemberId(1) })
         );
+        assert_eq!(library.version, 2);
         let LibraryReadOutput::Lent(lent) = lent_to(&s, &library, 1) else {
             panic!("member 1 exists");
         };
@@ -1166,7 +1486,7 @@ mod tests {
         let mut library = s.initial_state(60);
         let mut refused = 0;
         for op in s.generate(60, &workload(), 11).take(5_000) {
-            if let Output::Write(LibraryWriteOutput::Refused { .. }) = s.apply(&mut library, &op) {
+            if let Output::Write(LibraryWriteOutput::Refused(_)) = s.apply(&mut library, &op) {
                 refused += 1;
             }
             s.check_invariants(&library).unwrap();
@@ -1319,14 +1639,8 @@ mod tests {
             let outcome = self.change(op);
             self.version += 1;
             match outcome {
-                Ok(effect) => LibraryWriteOutput::Done {
-                    version: self.version,
-                    effect,
-                },
-                Err(reason) => LibraryWriteOutput::Refused {
-                    version: self.version,
-                    reason,
-                },
+                Ok(effect) => LibraryWriteOutput::Done(effect),
+                Err(reason) => LibraryWriteOutput::Refused(reason),
             }
         }
 
@@ -1535,6 +1849,288 @@ mod tests {
         #[test]
         fn generated_operations_match_the_twin(size in 0usize..40, seed in any::<u64>()) {
             matches_twin(size, scenario().generate(size, &workload(), seed).take(150))?;
+        }
+    }
+
+    // Three-way merge.
+
+    fn scenario_in<R: Repr>() -> LibraryScenario<R> {
+        LibraryScenario::with_write_delay(Duration::ZERO)
+    }
+
+    /// `count` generated writes (no reads) on a library of `size` books.
+    fn generated_writes<R: Repr>(size: usize, seed: u64, count: usize) -> Vec<LibraryWrite> {
+        let only_writes = Workload::new(0.0, KeyDist::Zipf { theta: 0.99 }).unwrap();
+        scenario_in::<R>()
+            .generate(size, &only_writes, seed)
+            .take(count)
+            .map(|op| match op {
+                Op::Write(write) => write,
+                Op::Read(read) => panic!("a write-only workload drew {read:?}"),
+            })
+            .collect()
+    }
+
+    /// `from` with `changes` applied.
+    fn applied<R: Repr>(
+        s: &LibraryScenario<R>,
+        from: &Library<R>,
+        changes: &[LibraryChange<R>],
+    ) -> Library<R> {
+        let mut state = from.clone();
+        s.apply_changes(&mut state, changes);
+        state
+    }
+
+    /// `from` after `op`, and the op's output.
+    fn written<R: Repr>(
+        s: &LibraryScenario<R>,
+        from: &Library<R>,
+        op: &LibraryWrite,
+    ) -> (Library<R>, LibraryWriteOutput) {
+        let mut state = from.clone();
+        let output = s.write(&mut state, op);
+        (state, output)
+    }
+
+    fn diff_then_apply_law<R: Repr>() {
+        let s = scenario_in::<R>();
+        let mut library = s.initial_state(40);
+        let mut checkpoint = library.clone();
+        let mut added = 0;
+        for (n, op) in generated_writes::<R>(40, 17, 2_000).iter().enumerate() {
+            let previous = library.clone();
+            s.write(&mut library, op);
+            let changes = s.diff(&previous, &library);
+            assert!(changes.contains(&LibraryChange::Version(1)), "{changes:?}");
+            assert_eq!(applied(&s, &previous, &changes), library, "{op:?}");
+            added += changes
+                .iter()
+                .filter(|change| {
+                    matches!(
+                        change,
+                        LibraryChange::Book(_, Some(_))
+                            | LibraryChange::Author(_, Some(_))
+                            | LibraryChange::Member(_, Some(_))
+                    )
+                })
+                .count();
+            // What another writer published can span several writes.
+            if n % 16 == 15 {
+                let changes = s.diff(&checkpoint, &library);
+                assert_eq!(applied(&s, &checkpoint, &changes), library);
+                checkpoint = library.clone();
+            }
+        }
+        assert!(s.diff(&library, &library.clone()).is_empty());
+        assert!(added > 50, "only {added} books, authors and members added");
+    }
+
+    #[test]
+    fn diff_then_apply_rebuilds_the_next_state_in_every_representation() {
+        diff_then_apply_law::<Std>();
+        diff_then_apply_law::<Imbl>();
+        diff_then_apply_law::<Rpds>();
+    }
+
+    /// Writes `a` and `b` computed on the same `previous`: if their changes
+    /// touch disjoint leaves they commute; if `b` read nothing `a` changed,
+    /// merging `b` onto `a`'s result is running `b` after `a`, with the
+    /// same output.
+    fn check_pair<R: Repr>(
+        s: &LibraryScenario<R>,
+        previous: &Library<R>,
+        a: &LibraryWrite,
+        b: &LibraryWrite,
+    ) -> Result<Pair, TestCaseError> {
+        let (after_a, _) = written(s, previous, a);
+        let (after_b, output_b) = written(s, previous, b);
+        let (theirs, mine) = (s.diff(previous, &after_a), s.diff(previous, &after_b));
+        let writes_conflict = conflicts(s, &theirs, &mine, &[], Validate::Writes);
+        prop_assert_eq!(
+            writes_conflict,
+            conflicts(s, &mine, &theirs, &[], Validate::Writes)
+        );
+        if !writes_conflict {
+            prop_assert_eq!(
+                applied(s, &after_a, &mine),
+                applied(s, &after_b, &theirs),
+                "{:?} and {:?}",
+                a,
+                b
+            );
+        }
+        let read_set = s.read_set(previous, b);
+        let reads_conflict = conflicts(s, &theirs, &mine, &read_set, Validate::Reads);
+        prop_assert!(!writes_conflict || reads_conflict);
+        if !reads_conflict {
+            let (sequential, output) = written(s, &after_a, b);
+            prop_assert_eq!(&output, &output_b, "{:?} after {:?}", b, a);
+            prop_assert_eq!(
+                applied(s, &after_a, &mine),
+                sequential,
+                "{:?} after {:?}",
+                b,
+                a
+            );
+        }
+        Ok(Pair {
+            both_changed: theirs.len() > 1 && mine.len() > 1,
+            merged_on_writes: !writes_conflict,
+            merged_on_reads: !reads_conflict,
+        })
+    }
+
+    /// How a pair of writes computed on the same state fared.
+    struct Pair {
+        /// Both changed more than the version.
+        both_changed: bool,
+        merged_on_writes: bool,
+        merged_on_reads: bool,
+    }
+
+    fn disjoint_writes_commute<R: Repr>() {
+        let s = scenario_in::<R>();
+        let mut library = s.initial_state(12);
+        let (mut pairs, mut on_writes, mut on_reads) = (0, 0, 0);
+        for pair in generated_writes::<R>(12, 23, 3_000).chunks_exact(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let pair = check_pair(&s, &library, a, b).unwrap();
+            if pair.both_changed {
+                pairs += 1;
+                on_writes += usize::from(pair.merged_on_writes);
+                on_reads += usize::from(pair.merged_on_reads);
+            }
+            s.write(&mut library, a);
+            s.write(&mut library, b);
+        }
+        // Of the pairs that both change the library, most merge, and
+        // validating reads refuses more than validating writes.
+        assert!(
+            pairs > 300 && on_reads > pairs / 2 && on_reads < on_writes && on_writes < pairs,
+            "of {pairs} pairs that both change something, {on_writes} merge \
+             validating writes and {on_reads} validating reads"
+        );
+    }
+
+    #[test]
+    fn writes_on_disjoint_leaves_commute_and_read_validated_merges_serialize() {
+        disjoint_writes_commute::<Std>();
+        disjoint_writes_commute::<Imbl>();
+        disjoint_writes_commute::<Rpds>();
+    }
+
+    fn last_two_free_items<R: Repr>() {
+        let s = scenario_in::<R>();
+        let mut previous = s.initial_state(10);
+        // Book 4 has three items on the shelf; after this, exactly two.
+        assert_eq!(refusal(s.write(&mut previous, &lend(isbn(4), 0, 0))), None);
+        let (a, b) = (lend(isbn(4), 1, 0), lend(isbn(4), 2, 1));
+        let (after_a, output_a) = written(&s, &previous, &a);
+        let (after_b, output_b) = written(&s, &previous, &b);
+        assert_eq!(output_a, LibraryWriteOutput::Done(Effect::Lent));
+        assert_eq!(output_b, LibraryWriteOutput::Done(Effect::Lent));
+        let (theirs, mine) = (s.diff(&previous, &after_a), s.diff(&previous, &after_b));
+        let read_set = s.read_set(&previous, &b);
+
+        // Different item leaves: validating writes only lets both commit.
+        assert!(!conflicts(&s, &theirs, &mine, &read_set, Validate::Writes));
+        let merged = applied(&s, &after_a, &mine);
+        let error = s.check_invariants(&merged).unwrap_err();
+        assert!(error.0.contains("none of its 3 items"), "{error}");
+        // Run one after the other, the second lend is refused.
+        let (_, output) = written(&s, &after_a, &b);
+        assert_eq!(refusal(output), Some(Refusal::LastFreeItem));
+
+        // `b` read item 1, which `a` lent: validating reads refuses the merge.
+        assert!(read_set.contains(&LibraryLeaf::ItemLentTo(isbn(4), ItemId(1))));
+        assert!(conflicts(&s, &theirs, &mine, &read_set, Validate::Reads));
+    }
+
+    #[test]
+    fn lending_the_last_two_free_items_merges_only_when_validating_writes() {
+        last_two_free_items::<Std>();
+        last_two_free_items::<Imbl>();
+        last_two_free_items::<Rpds>();
+    }
+
+    fn writes_to_different_books_merge<R: Repr>() {
+        let s = scenario_in::<R>();
+        let previous = s.initial_state(10);
+        let pairs = [
+            // The same member borrows from two books.
+            (lend(isbn(1), 0, 1), lend(isbn(4), 2, 1)),
+            (
+                LibraryWrite::SetField(Path::BookTitle(isbn(2)), FieldValue::Text("A".into())),
+                give_back(isbn(3), 0),
+            ),
+        ];
+        for (a, b) in pairs {
+            let (after_a, _) = written(&s, &previous, &a);
+            let (after_b, _) = written(&s, &previous, &b);
+            let (da, db) = (s.diff(&previous, &after_a), s.diff(&previous, &after_b));
+            let (read_a, read_b) = (s.read_set(&previous, &a), s.read_set(&previous, &b));
+            assert!(!conflicts(&s, &da, &db, &read_b, Validate::Reads), "{b:?}");
+            assert!(!conflicts(&s, &db, &da, &read_a, Validate::Reads), "{a:?}");
+            let (a_then_b, _) = written(&s, &after_a, &b);
+            let (b_then_a, _) = written(&s, &after_b, &a);
+            assert_eq!(applied(&s, &after_a, &db), a_then_b);
+            assert_eq!(applied(&s, &after_b, &da), b_then_a);
+            assert_eq!(a_then_b, b_then_a);
+            assert_eq!(a_then_b.version, 2);
+            s.check_invariants(&a_then_b).unwrap();
+        }
+    }
+
+    #[test]
+    fn writes_to_different_books_merge_under_read_validation_in_either_order() {
+        writes_to_different_books_merge::<Std>();
+        writes_to_different_books_merge::<Imbl>();
+        writes_to_different_books_merge::<Rpds>();
+    }
+
+    #[test]
+    fn imbl_diff_of_one_write_in_a_large_library_is_that_write() {
+        let s = scenario_in::<Imbl>();
+        let previous = s.initial_state(100_000);
+        let (lent, output) = written(&s, &previous, &lend(isbn(99_998), 1, 7));
+        assert_eq!(output, LibraryWriteOutput::Done(Effect::Lent));
+        let changes = s.diff(&previous, &lent);
+        assert_eq!(
+            changes,
+            [
+                LibraryChange::ItemLentTo(isbn(99_998), ItemId(1), Some(MemberId(7))),
+                LibraryChange::MemberItem(MemberId(7), isbn(99_998), ItemId(1), true),
+                LibraryChange::Version(1),
+            ]
+        );
+        assert_eq!(applied(&s, &previous, &changes), lent);
+
+        let title = FieldValue::Text("Renamed".into());
+        let rename = LibraryWrite::SetField(Path::BookTitle(isbn(50_000)), title);
+        let (renamed, _) = written(&s, &lent, &rename);
+        assert_eq!(
+            s.diff(&lent, &renamed),
+            [
+                LibraryChange::BookTitle(isbn(50_000), "Renamed".into()),
+                LibraryChange::Version(1),
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_writes_on_disjoint_leaves_commute(
+            before in proptest::collection::vec(any_write(), 0..30),
+            a in any_write(),
+            b in any_write(),
+        ) {
+            let s = scenario();
+            let mut previous = s.initial_state(SIZE);
+            for op in &before {
+                s.write(&mut previous, op);
+            }
+            check_pair(&s, &previous, &a, &b)?;
         }
     }
 }

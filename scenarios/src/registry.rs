@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::config::ConfigScenario;
 use crate::ledger::{self, LedgerScenario};
+use crate::library::LibraryScenario;
 use crate::repr::{self, Imbl, Repr, Rpds, Std};
 use crate::{Increments, Mergeable};
 
@@ -17,7 +18,7 @@ pub trait ScenarioVisitor {
 }
 
 /// Every scenario name, in the order `all` runs them.
-pub const NAMES: &[&str] = &["config", "ledger"];
+pub const NAMES: &[&str] = &["config", "ledger", "library"];
 
 /// How to build a scenario besides its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +69,10 @@ fn visit_in<R: Repr, V: ScenarioVisitor>(
         "ledger" => {
             let variant = variant(name, options, ledger::VARIANTS)?;
             Ok(visitor.visit(LedgerScenario::<R>::with(variant, delay)))
+        }
+        "library" => {
+            no_variant(name, options)?;
+            Ok(visitor.visit(LibraryScenario::<R>::with_write_delay(delay)))
         }
         _ => Err(ScenarioError::UnknownScenario(name.to_owned())),
     }
@@ -169,5 +174,6 @@ mod tests {
             ..ScenarioOptions::default()
         };
         assert!(visit("config", &options, Name).is_err());
+        assert!(visit("library", &options, Name).is_err());
     }
 }
