@@ -34,14 +34,17 @@ fn publish_one<R: Repr>(c: &mut Criterion, size: usize) {
     let scenario = ledger::<R>();
     let state = scenario.initial_state(size);
     let op = one_credit(size);
-    c.benchmark_group("publish")
-        .bench_with_input(BenchmarkId::new(R::NAME, size), &size, |b, _| {
+    c.benchmark_group("publish").bench_with_input(
+        BenchmarkId::new(R::NAME, size),
+        &size,
+        |b, _| {
             b.iter(|| {
                 let mut next = state.clone();
                 black_box(scenario.write(&mut next, &op));
                 next
             });
-        });
+        },
+    );
 }
 
 fn diff_one<R: Repr>(c: &mut Criterion, size: usize) {
@@ -49,7 +52,11 @@ fn diff_one<R: Repr>(c: &mut Criterion, size: usize) {
     let previous = scenario.initial_state(size);
     let mut next = previous.clone();
     scenario.write(&mut next, &one_credit(size));
-    assert_eq!(scenario.diff(&previous, &next).len(), 3, "a balance, the total, the version");
+    assert_eq!(
+        scenario.diff(&previous, &next).len(),
+        3,
+        "a balance, the total, the version"
+    );
     c.benchmark_group("diff")
         .bench_with_input(BenchmarkId::new(R::NAME, size), &size, |b, _| {
             b.iter(|| black_box(scenario.diff(&previous, &next)));

@@ -141,7 +141,7 @@ fn refused(args: &[&str], expected: &str) {
 fn unknown_names_are_refused_with_the_valid_ones() {
     refused(
         &["run", "--scenario", "chess"],
-        "unknown scenario 'chess': valid are all, config, ledger",
+        "unknown scenario 'chess': valid are all, config, routing, ledger, library",
     );
     refused(
         &["run", "--strategy", "mutex,spinlock"],

@@ -7,6 +7,7 @@ use crate::config::ConfigScenario;
 use crate::ledger::{self, LedgerScenario};
 use crate::library::LibraryScenario;
 use crate::repr::{self, Imbl, Repr, Rpds, Std};
+use crate::routing::{self, RoutingScenario};
 use crate::{Increments, Mergeable};
 
 /// Something to do with a scenario whose type is chosen at run time. Every
@@ -18,7 +19,7 @@ pub trait ScenarioVisitor {
 }
 
 /// Every scenario name, in the order `all` runs them.
-pub const NAMES: &[&str] = &["config", "ledger", "library"];
+pub const NAMES: &[&str] = &["config", "routing", "ledger", "library"];
 
 /// How to build a scenario besides its name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,6 +74,10 @@ fn visit_in<R: Repr, V: ScenarioVisitor>(
         "library" => {
             no_variant(name, options)?;
             Ok(visitor.visit(LibraryScenario::<R>::with_write_delay(delay)))
+        }
+        "routing" => {
+            let variant = variant(name, options, routing::VARIANTS)?;
+            Ok(visitor.visit(RoutingScenario::<R>::with(variant, delay)))
         }
         _ => Err(ScenarioError::UnknownScenario(name.to_owned())),
     }
@@ -164,6 +169,26 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown representation 'im': valid are std, imbl, rpds"
+        );
+    }
+
+    #[test]
+    fn routing_takes_each_of_its_variants_and_refuses_others() {
+        for variant in crate::routing::VARIANTS {
+            let options = ScenarioOptions {
+                variant: Some((*variant).to_owned()),
+                ..ScenarioOptions::default()
+            };
+            assert_eq!(visit("routing", &options, Name).unwrap(), "routing");
+        }
+        let options = ScenarioOptions {
+            variant: Some("trie".into()),
+            ..ScenarioOptions::default()
+        };
+        let err = visit("routing", &options, Name).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown variant 'trie' of scenario routing: valid are prefix, longest, indexed, tenants"
         );
     }
 

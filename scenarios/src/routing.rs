@@ -9,7 +9,9 @@
 //! prefixes, so the table stays between `size` and `size + size / 8`) or
 //! reload a batch of 8 to 32 routes (1 in 16). Every write bumps `version`,
 //! even one that changes nothing, so the version counts acknowledged writes
-//! and a lost update shows as a version that is too small.
+//! and a lost update shows as a version that is too small. No write output
+//! reports the version, so a write's outcome depends only on the routes it
+//! names and two writes to different routes can merge (see [`Mergeable`]).
 //!
 //! The variants differ in how a request finds its route, and so in what a
 //! read and a write cost:
@@ -28,6 +30,12 @@
 //!   (`/t0003`, 64 routes each), in a map from tenant to table. A write
 //!   changes one tenant's table and leaves the others shared and untouched.
 //!
+//! For the three-way merge of `cas-merge` ([`Mergeable`]), a leaf is one route
+//! (in `tenants`, one route of one tenant), diffed through the maps'
+//! structural sharing; the `routes` count and `version` are deltas that
+//! commute. In `prefix` the order of the list decides which route wins, so
+//! the whole list is one leaf and any two writes that change it conflict.
+//!
 //! Our maps look a key up by `&K`, so each candidate prefix must be built as a
 //! key: paths are [`RoutePath`]s, stored inline when short, so routing a
 //! request builds its candidate keys without allocating.
@@ -41,8 +49,9 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::merge::Mergeable;
 use crate::model::{Increments, InvariantViolation, Scenario, pause};
-use crate::repr::{Map, Repr, Seq, Std};
+use crate::repr::{EntryDiff, Map, Repr, Seq, Std};
 use crate::workload::GenContext;
 
 /// Every variant name, in the order `--variant` lists them.
@@ -65,9 +74,10 @@ const SPARE_DIVISOR: usize = 8;
 const INLINE: usize = 38;
 
 /// How a request finds its route.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum RoutingVariant {
-    /// Ordered list, first matching prefix wins.
+    /// Ordered list, first matching prefix wins. The default, as the first listed.
+    #[default]
     Prefix,
     /// Map from prefix, longest matching prefix wins.
     Longest,
@@ -308,30 +318,25 @@ pub enum RoutingWrite {
     Reload(Arc<[Route]>),
 }
 
+/// What a write did. No output reports `version`: an output that reported a
+/// global counter would make every write read it, and no two writes could
+/// then merge (see [`Mergeable::read_set`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingWriteOutput {
-    Added {
-        version: u64,
-    },
+    Added,
     /// An add of a prefix that is already routed, to `backend`; nothing changed.
     AlreadyRouted {
-        version: u64,
         backend: Backend,
     },
     Removed {
-        version: u64,
         backend: Backend,
     },
     Replaced {
-        version: u64,
         previous: Backend,
     },
     /// A remove or replace of a prefix that is not routed; nothing changed.
-    NoSuchRoute {
-        version: u64,
-    },
+    NoSuchRoute,
     Reloaded {
-        version: u64,
         added: usize,
         replaced: usize,
     },
@@ -705,33 +710,30 @@ impl<R: Repr> Scenario for RoutingScenario<R> {
 }
 
 fn add<R: Repr>(state: &mut RoutingTable<R>, route: &Route) -> RoutingWriteOutput {
-    let version = state.version;
     if let Some(backend) = state.table.get(&route.prefix) {
-        return RoutingWriteOutput::AlreadyRouted { version, backend };
+        return RoutingWriteOutput::AlreadyRouted { backend };
     }
     state.table.upsert(route);
     state.routes += 1;
-    RoutingWriteOutput::Added { version }
+    RoutingWriteOutput::Added
 }
 
 fn remove<R: Repr>(state: &mut RoutingTable<R>, prefix: &RoutePath) -> RoutingWriteOutput {
-    let version = state.version;
     let Some(backend) = state.table.get(prefix) else {
-        return RoutingWriteOutput::NoSuchRoute { version };
+        return RoutingWriteOutput::NoSuchRoute;
     };
     state.table.remove(prefix);
     state.routes -= 1;
-    RoutingWriteOutput::Removed { version, backend }
+    RoutingWriteOutput::Removed { backend }
 }
 
 fn replace<R: Repr>(state: &mut RoutingTable<R>, route: &Route) -> RoutingWriteOutput {
-    let version = state.version;
     match state.table.get(&route.prefix) {
         Some(previous) => {
             state.table.upsert(route);
-            RoutingWriteOutput::Replaced { version, previous }
+            RoutingWriteOutput::Replaced { previous }
         }
-        None => RoutingWriteOutput::NoSuchRoute { version },
+        None => RoutingWriteOutput::NoSuchRoute,
     }
 }
 
@@ -742,11 +744,7 @@ fn reload<R: Repr>(state: &mut RoutingTable<R>, batch: &[Route]) -> RoutingWrite
         .count();
     let added = batch.len() - replaced;
     state.routes += added;
-    RoutingWriteOutput::Reloaded {
-        version: state.version,
-        added,
-        replaced,
-    }
+    RoutingWriteOutput::Reloaded { added, replaced }
 }
 
 impl<R: Repr> Increments for RoutingScenario<R> {
@@ -765,9 +763,240 @@ impl<R: Repr> Increments for RoutingScenario<R> {
     }
 }
 
+/// The tables of the `tenants` variant.
+type TenantTables<R> = <R as Repr>::Map<RoutePath, <R as Repr>::Map<RoutePath, Backend>>;
+
+/// A leaf of a [`RoutingTable`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RoutingLeaf {
+    /// The whole list of `prefix`: its order decides which route wins.
+    PrefixList,
+    /// The route with this prefix (`longest`) or exact path (`indexed`).
+    Route(RoutePath),
+    /// The route with this prefix in this tenant's table (`tenants`).
+    TenantRoute {
+        tenant: RoutePath,
+        prefix: RoutePath,
+    },
+    /// The route count.
+    Routes,
+    /// The write count.
+    Version,
+}
+
+/// A change to one leaf of a [`RoutingTable`]; counters change by deltas.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RoutingChange<R: Repr = Std> {
+    /// The new list of `prefix` (a copy shares the list in persistent representations).
+    PrefixList(R::Seq<Route>),
+    /// The route's new backend, or `None` if it is gone.
+    Route(RoutePath, Option<Backend>),
+    /// A tenant route's new backend, or `None` if it is gone.
+    TenantRoute {
+        tenant: RoutePath,
+        prefix: RoutePath,
+        backend: Option<Backend>,
+    },
+    Routes(isize),
+    Version(u64),
+}
+
+impl<R: Repr> RoutingScenario<R> {
+    /// The leaf holding the route with this prefix.
+    fn route_leaf(&self, prefix: &RoutePath) -> RoutingLeaf {
+        match self.variant {
+            RoutingVariant::Prefix => RoutingLeaf::PrefixList,
+            RoutingVariant::Longest | RoutingVariant::Indexed => RoutingLeaf::Route(prefix.clone()),
+            RoutingVariant::Tenants => RoutingLeaf::TenantRoute {
+                tenant: prefix.tenant(),
+                prefix: prefix.clone(),
+            },
+        }
+    }
+}
+
+impl<R: Repr> Mergeable for RoutingScenario<R> {
+    type Leaf = RoutingLeaf;
+    type Change = RoutingChange<R>;
+
+    /// Maps are diffed with [`Map::diff`], so with imbl the cost follows the
+    /// size of the change; in `tenants` only the tenants whose tables differ
+    /// are diffed entry by entry. The `prefix` list is compared whole.
+    fn diff(&self, from: &RoutingTable<R>, to: &RoutingTable<R>) -> Vec<RoutingChange<R>> {
+        let mut changes = match (&from.table, &to.table) {
+            (Table::Prefix(was), Table::Prefix(now)) => {
+                if was == now {
+                    Vec::new()
+                } else {
+                    vec![RoutingChange::PrefixList(now.clone())]
+                }
+            }
+            (Table::Longest(was), Table::Longest(now))
+            | (Table::Indexed(was), Table::Indexed(now)) => was
+                .diff(now)
+                .into_iter()
+                .map(|entry| match entry {
+                    EntryDiff::Set(prefix, backend) => {
+                        RoutingChange::Route(prefix.clone(), Some(*backend))
+                    }
+                    EntryDiff::Removed(prefix) => RoutingChange::Route(prefix.clone(), None),
+                })
+                .collect(),
+            (Table::Tenants(was), Table::Tenants(now)) => tenant_changes::<R>(was, now),
+            (was, now) => panic!(
+                "cannot diff a {} table against a {} table",
+                was.variant(),
+                now.variant()
+            ),
+        };
+        if from.routes != to.routes {
+            changes.push(RoutingChange::Routes(
+                to.routes as isize - from.routes as isize,
+            ));
+        }
+        if from.version != to.version {
+            changes.push(RoutingChange::Version(to.version - from.version));
+        }
+        changes
+    }
+
+    fn leaf(&self, change: &RoutingChange<R>) -> RoutingLeaf {
+        match change {
+            RoutingChange::PrefixList(_) => RoutingLeaf::PrefixList,
+            RoutingChange::Route(prefix, _) => RoutingLeaf::Route(prefix.clone()),
+            RoutingChange::TenantRoute { tenant, prefix, .. } => RoutingLeaf::TenantRoute {
+                tenant: tenant.clone(),
+                prefix: prefix.clone(),
+            },
+            RoutingChange::Routes(_) => RoutingLeaf::Routes,
+            RoutingChange::Version(_) => RoutingLeaf::Version,
+        }
+    }
+
+    fn commutes(&self, change: &RoutingChange<R>) -> bool {
+        matches!(change, RoutingChange::Routes(_) | RoutingChange::Version(_))
+    }
+
+    /// Sets or removes routes as the writes do: in `tenants`, a tenant's
+    /// table is created by its first route and removed with its last.
+    fn apply_changes(&self, state: &mut RoutingTable<R>, changes: &[RoutingChange<R>]) {
+        for change in changes {
+            match (change, &mut state.table) {
+                (RoutingChange::PrefixList(list), Table::Prefix(was)) => *was = list.clone(),
+                (
+                    RoutingChange::Route(prefix, backend),
+                    Table::Longest(map) | Table::Indexed(map),
+                ) => match backend {
+                    Some(backend) => map.insert(prefix.clone(), *backend),
+                    None => {
+                        map.remove(prefix);
+                    }
+                },
+                (
+                    RoutingChange::TenantRoute {
+                        tenant,
+                        prefix,
+                        backend,
+                    },
+                    Table::Tenants(tenants),
+                ) => set_tenant_route::<R>(tenants, tenant, prefix, *backend),
+                (RoutingChange::Routes(delta), _) => {
+                    state.routes = state
+                        .routes
+                        .checked_add_signed(*delta)
+                        .expect("a merged route count stays positive");
+                }
+                (RoutingChange::Version(delta), _) => state.version += delta,
+                (change, table) => panic!("cannot apply {change:?} to a {} table", table.variant()),
+            }
+        }
+    }
+
+    /// A write's outcome and output depend only on whether the routes it
+    /// names exist (and their backends): its own route, or every route of a
+    /// reload batch. In `prefix`, where a route's effect depends on its place
+    /// in the list, every write reads the whole list.
+    fn read_set(&self, _: &RoutingTable<R>, op: &RoutingWrite) -> Vec<RoutingLeaf> {
+        if self.variant == RoutingVariant::Prefix {
+            return vec![RoutingLeaf::PrefixList];
+        }
+        match op {
+            RoutingWrite::Add(route) | RoutingWrite::Replace(route) => {
+                vec![self.route_leaf(&route.prefix)]
+            }
+            RoutingWrite::Remove(prefix) => vec![self.route_leaf(prefix)],
+            RoutingWrite::Reload(batch) => batch
+                .iter()
+                .map(|route| self.route_leaf(&route.prefix))
+                .collect(),
+        }
+    }
+}
+
+/// The route changes between two `tenants` tables: the outer maps are
+/// diffed first, and only the tenants whose tables differ are diffed inside.
+fn tenant_changes<R: Repr>(was: &TenantTables<R>, now: &TenantTables<R>) -> Vec<RoutingChange<R>> {
+    let change = |tenant: &RoutePath, prefix: &RoutePath, backend: Option<Backend>| {
+        RoutingChange::TenantRoute {
+            tenant: tenant.clone(),
+            prefix: prefix.clone(),
+            backend,
+        }
+    };
+    let mut changes = Vec::new();
+    for entry in was.diff(now) {
+        let before = was.get(entry.key());
+        match (entry, before) {
+            (EntryDiff::Set(tenant, routes), Some(before)) => {
+                changes.extend(before.diff(routes).into_iter().map(|entry| match entry {
+                    EntryDiff::Set(prefix, &backend) => change(tenant, prefix, Some(backend)),
+                    EntryDiff::Removed(prefix) => change(tenant, prefix, None),
+                }));
+            }
+            (EntryDiff::Set(tenant, routes), None) => changes.extend(
+                routes
+                    .iter()
+                    .map(|(prefix, &backend)| change(tenant, prefix, Some(backend))),
+            ),
+            (EntryDiff::Removed(tenant), Some(before)) => changes.extend(
+                before
+                    .iter()
+                    .map(|(prefix, _)| change(tenant, prefix, None)),
+            ),
+            (EntryDiff::Removed(_), None) => unreachable!("a removed tenant was present"),
+        }
+    }
+    changes
+}
+
+/// Sets or removes one tenant route, creating the tenant's table for its
+/// first route and removing it with its last, as the writes do.
+fn set_tenant_route<R: Repr>(
+    tenants: &mut TenantTables<R>,
+    tenant: &RoutePath,
+    prefix: &RoutePath,
+    backend: Option<Backend>,
+) {
+    match (tenants.get_mut(tenant), backend) {
+        (Some(routes), Some(backend)) => routes.insert(prefix.clone(), backend),
+        (Some(routes), None) => {
+            routes.remove(prefix);
+            if routes.is_empty() {
+                tenants.remove(tenant);
+            }
+        }
+        (None, Some(backend)) => {
+            let routes = std::iter::once((prefix.clone(), backend)).collect();
+            tenants.insert(tenant.clone(), routes);
+        }
+        (None, None) => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::merge::{Validate, conflicts};
     use crate::{Imbl, KeyDist, Op, Rpds, Workload};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -806,7 +1035,7 @@ mod tests {
         let mut table = s.initial_state(0);
         for &(prefix, backend) in routes {
             let out = s.write(&mut table, &RoutingWrite::Add(route(prefix, backend)));
-            assert!(matches!(out, RoutingWriteOutput::Added { .. }), "{out:?}");
+            assert!(matches!(out, RoutingWriteOutput::Added), "{out:?}");
         }
         s.check_invariants(&table).unwrap();
         (s, table)
@@ -954,36 +1183,32 @@ mod tests {
     fn writes_report_what_they_did_and_every_write_bumps_the_version() {
         for variant in ALL {
             let (s, mut table) = table_with(variant, &[("/t1/a", 1)]);
-            let mut write = |op: RoutingWrite| s.write(&mut table, &op);
+            let mut write = |op: RoutingWrite| {
+                let before = table.version;
+                let out = s.write(&mut table, &op);
+                assert_eq!(table.version, before + 1, "{variant} {op:?}");
+                out
+            };
             use RoutingWriteOutput::*;
             assert_eq!(
                 write(RoutingWrite::Add(route("/t1/a", 5))),
                 AlreadyRouted {
-                    version: 2,
                     backend: Backend(1)
                 }
             );
             assert_eq!(
                 write(RoutingWrite::Replace(route("/t1/a", 5))),
                 Replaced {
-                    version: 3,
                     previous: Backend(1)
                 }
             );
-            assert_eq!(
-                write(RoutingWrite::Replace(route("/t1/b", 5))),
-                NoSuchRoute { version: 4 }
-            );
-            assert_eq!(
-                write(RoutingWrite::Remove(path("/t1/b"))),
-                NoSuchRoute { version: 5 }
-            );
+            assert_eq!(write(RoutingWrite::Replace(route("/t1/b", 5))), NoSuchRoute);
+            assert_eq!(write(RoutingWrite::Remove(path("/t1/b"))), NoSuchRoute);
             let batch: Arc<[Route]> =
                 [route("/t1/b", 7), route("/t1/a", 8), route("/t1/b", 9)].into();
             assert_eq!(
                 write(RoutingWrite::Reload(batch)),
                 Reloaded {
-                    version: 6,
                     added: 1,
                     replaced: 2
                 }
@@ -991,7 +1216,6 @@ mod tests {
             assert_eq!(
                 write(RoutingWrite::Remove(path("/t1/a"))),
                 Removed {
-                    version: 7,
                     backend: Backend(8)
                 }
             );
@@ -1195,38 +1419,33 @@ mod tests {
         fn write(&mut self, op: &RoutingWrite) -> RoutingWriteOutput {
             use RoutingWriteOutput::*;
             self.version += 1;
-            let version = self.version;
             match op {
                 RoutingWrite::Add(route) => match self.position(route.prefix.as_str()) {
                     Some(at) => AlreadyRouted {
-                        version,
                         backend: self.routes[at].1,
                     },
                     None => {
                         self.upsert(route);
-                        Added { version }
+                        Added
                     }
                 },
                 RoutingWrite::Remove(prefix) => match self.position(prefix.as_str()) {
                     Some(at) => Removed {
-                        version,
                         backend: self.routes.remove(at).1,
                     },
-                    None => NoSuchRoute { version },
+                    None => NoSuchRoute,
                 },
                 RoutingWrite::Replace(route) => match self.position(route.prefix.as_str()) {
                     Some(at) => Replaced {
-                        version,
                         previous: std::mem::replace(&mut self.routes[at].1, route.backend),
                     },
-                    None => NoSuchRoute { version },
+                    None => NoSuchRoute,
                 },
                 RoutingWrite::Reload(batch) => {
                     let before = self.routes.len();
                     batch.iter().for_each(|route| self.upsert(route));
                     let added = self.routes.len() - before;
                     Reloaded {
-                        version,
                         added,
                         replaced: batch.len() - added,
                     }
@@ -1291,6 +1510,7 @@ mod tests {
                         twin.write(write),
                         "{variant} op {at}: {op:?}"
                     );
+                    assert_eq!(table.version, twin.version, "{variant} op {at}");
                     s.check_invariants(&table).unwrap();
                 }
             }
@@ -1314,6 +1534,281 @@ mod tests {
         for variant in ALL {
             let s = RoutingScenario::new(variant);
             agrees_with_twin(variant, 100, s.generate(100, &mixed(), 8).take(2_000));
+        }
+    }
+
+    /// The writes among the first operations of a generated stream.
+    fn generated_writes(variant: RoutingVariant, size: usize, seed: u64) -> Vec<RoutingWrite> {
+        RoutingScenario::new(variant)
+            .generate(size, &mixed(), seed)
+            .filter_map(|op| match op {
+                Op::Write(write) => Some(write),
+                Op::Read(_) => None,
+            })
+            .take(2_000)
+            .collect()
+    }
+
+    /// Tiny writes, which in `tenants` create and remove whole tenants.
+    fn tiny_writes(seed: u64) -> Vec<RoutingWrite> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let ops = std::iter::repeat_with(|| tiny_op(&mut rng));
+        let writes = ops.filter_map(|op| match op {
+            Op::Write(write) => Some(write),
+            Op::Read(_) => None,
+        });
+        writes.take(2_000).collect()
+    }
+
+    fn diff_then_apply_rebuilds<R: Repr>(
+        variant: RoutingVariant,
+        size: usize,
+        writes: &[RoutingWrite],
+    ) {
+        let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+        let mut state = s.initial_state(size);
+        for (at, write) in writes.iter().enumerate() {
+            let previous = state.clone();
+            s.write(&mut state, write);
+            let changes = s.diff(&previous, &state);
+            let mut rebuilt = previous.clone();
+            s.apply_changes(&mut rebuilt, &changes);
+            assert_eq!(
+                rebuilt,
+                state,
+                "{variant}/{} write {at}: {write:?}",
+                R::NAME
+            );
+            assert!(s.diff(&state, &rebuilt).is_empty());
+        }
+        s.check_invariants(&state).unwrap();
+    }
+
+    #[test]
+    fn applying_a_diff_to_its_origin_gives_the_new_state() {
+        for variant in ALL {
+            // 256 routes: the spare band is a tenant of its own in `tenants`.
+            let generated = generated_writes(variant, 256, 21);
+            let tiny = tiny_writes(22);
+            for (size, writes) in [(256, &generated), (3, &tiny)] {
+                diff_then_apply_rebuilds::<Std>(variant, size, writes);
+                diff_then_apply_rebuilds::<Imbl>(variant, size, writes);
+                diff_then_apply_rebuilds::<Rpds>(variant, size, writes);
+            }
+        }
+    }
+
+    /// For pairs of writes `a`, `b` on one state: if `a` does not conflict
+    /// with `b` (under `Validate::Reads`), merging `a` onto `b`'s result is
+    /// writing `b` then `a`, and `a`'s output is the one it computed alone.
+    /// If neither conflicts with the other, both merges give the same state.
+    /// Returns how many pairs merged one way, both ways, and neither way.
+    fn check_pairs<R: Repr>(
+        variant: RoutingVariant,
+        size: usize,
+        writes: &[RoutingWrite],
+    ) -> [usize; 3] {
+        let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+        let mut previous = s.initial_state(size);
+        let mut merged_ways = [0; 3];
+        for (at, pair) in writes.chunks_exact(2).enumerate() {
+            let [a, b] = pair else { unreachable!() };
+            let alone = |op: &RoutingWrite| {
+                let mut state = previous.clone();
+                let output = s.write(&mut state, op);
+                let changes = s.diff(&previous, &state);
+                (state, output, changes)
+            };
+            let (after_a, out_a, mine_a) = alone(a);
+            let (after_b, out_b, mine_b) = alone(b);
+            let merges = |op: &RoutingWrite, mine: &[RoutingChange<R>], theirs| {
+                let read_set = s.read_set(&previous, op);
+                !conflicts(&s, theirs, mine, &read_set, Validate::Reads)
+            };
+            let a_onto_b = merges(a, &mine_a, &mine_b);
+            let b_onto_a = merges(b, &mine_b, &mine_a);
+            let context = format!("{variant}/{} pair {at}: {a:?} and {b:?}", R::NAME);
+            let merge = |onto: &RoutingTable<R>, mine: &[RoutingChange<R>]| {
+                let mut merged = onto.clone();
+                s.apply_changes(&mut merged, mine);
+                s.check_invariants(&merged).unwrap();
+                merged
+            };
+            let in_order = |first: &RoutingWrite, then: &RoutingWrite| {
+                let mut state = previous.clone();
+                s.write(&mut state, first);
+                let output = s.write(&mut state, then);
+                (state, output)
+            };
+            if a_onto_b {
+                let (sequential, output) = in_order(b, a);
+                assert_eq!(merge(&after_b, &mine_a), sequential, "{context}");
+                assert_eq!(output, out_a, "{context}");
+            }
+            if b_onto_a {
+                let (sequential, output) = in_order(a, b);
+                assert_eq!(merge(&after_a, &mine_b), sequential, "{context}");
+                assert_eq!(output, out_b, "{context}");
+            }
+            if a_onto_b && b_onto_a {
+                assert_eq!(
+                    merge(&after_b, &mine_a),
+                    merge(&after_a, &mine_b),
+                    "{context}"
+                );
+            }
+            merged_ways[usize::from(a_onto_b) + usize::from(b_onto_a)] += 1;
+            s.write(&mut previous, a);
+        }
+        merged_ways
+    }
+
+    #[test]
+    fn writes_that_do_not_conflict_commute_and_serialize() {
+        for variant in ALL {
+            for (size, writes) in [
+                (64, generated_writes(variant, 64, 31)),
+                (3, tiny_writes(32)),
+            ] {
+                let [none, one, both] = check_pairs::<Std>(variant, size, &writes);
+                assert_eq!(
+                    check_pairs::<Imbl>(variant, size, &writes),
+                    [none, one, both]
+                );
+                assert_eq!(
+                    check_pairs::<Rpds>(variant, size, &writes),
+                    [none, one, both]
+                );
+                assert!(none > 0 && both > 0, "{variant}: {none} {one} {both}");
+                if variant != RoutingVariant::Prefix {
+                    assert!(both > none, "{variant}: {none} {one} {both}");
+                }
+            }
+        }
+    }
+
+    /// Whether `a` conflicts with `b`, both written on `state`, under `Validate::Reads`.
+    fn conflict_on<R: Repr>(
+        s: &RoutingScenario<R>,
+        state: &RoutingTable<R>,
+        a: &RoutingWrite,
+        b: &RoutingWrite,
+    ) -> bool {
+        let changes = |op| {
+            let mut next = state.clone();
+            s.write(&mut next, op);
+            s.diff(state, &next)
+        };
+        let read_set = s.read_set(state, a);
+        conflicts(s, &changes(b), &changes(a), &read_set, Validate::Reads)
+    }
+
+    fn different_routes_merge_and_the_same_route_conflicts<R: Repr>() {
+        let replace = |variant, index: usize, backend| {
+            RoutingWrite::Replace(Route {
+                backend: Backend(backend),
+                ..initial_route(variant, index)
+            })
+        };
+        for variant in [RoutingVariant::Longest, RoutingVariant::Indexed] {
+            let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+            let state = s.initial_state(100);
+            let spare = RoutingWrite::Add(route("/new/route", 1));
+            let (a, b) = (replace(variant, 3, 90), replace(variant, 5, 91));
+            for (x, y) in [(&a, &b), (&b, &a), (&a, &spare), (&spare, &a)] {
+                assert!(!conflict_on(&s, &state, x, y), "{variant}: {x:?} {y:?}");
+            }
+            let same = [
+                replace(variant, 3, 92),
+                RoutingWrite::Remove(initial_route(variant, 3).prefix),
+                RoutingWrite::Reload(
+                    [
+                        route("/x", 1),
+                        Route {
+                            backend: Backend(93),
+                            ..initial_route(variant, 3)
+                        },
+                    ]
+                    .into(),
+                ),
+            ];
+            for other in &same {
+                assert!(conflict_on(&s, &state, &a, other), "{variant}: {other:?}");
+                assert!(conflict_on(&s, &state, other, &a), "{variant}: {other:?}");
+            }
+            let again = RoutingWrite::Add(route("/new/route", 2));
+            assert!(conflict_on(&s, &state, &spare, &again), "{variant}");
+        }
+        let variant = RoutingVariant::Tenants;
+        let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+        let state = s.initial_state(4 * ROUTES_PER_TENANT);
+        let other_tenants = [
+            replace(variant, 3, 90),
+            replace(variant, ROUTES_PER_TENANT + 3, 91),
+            RoutingWrite::Remove(initial_route(variant, 2 * ROUTES_PER_TENANT).prefix),
+            RoutingWrite::Add(route("/t0009/new", 1)),
+        ];
+        for (i, x) in other_tenants.iter().enumerate() {
+            for y in &other_tenants[i + 1..] {
+                assert!(!conflict_on(&s, &state, x, y), "{x:?} {y:?}");
+                assert!(!conflict_on(&s, &state, y, x), "{x:?} {y:?}");
+            }
+        }
+        let same_route = replace(variant, 3, 92);
+        assert!(conflict_on(&s, &state, &other_tenants[0], &same_route));
+        let s = RoutingScenario::<R>::with(RoutingVariant::Prefix, Duration::ZERO);
+        let state = s.initial_state(100);
+        let (a, b) = (
+            replace(RoutingVariant::Prefix, 3, 90),
+            replace(RoutingVariant::Prefix, 5, 91),
+        );
+        assert!(conflict_on(&s, &state, &a, &b), "a prefix list is one leaf");
+    }
+
+    #[test]
+    fn writes_to_different_routes_or_tenants_merge_and_to_the_same_route_conflict() {
+        different_routes_merge_and_the_same_route_conflicts::<Std>();
+        different_routes_merge_and_the_same_route_conflicts::<Imbl>();
+        different_routes_merge_and_the_same_route_conflicts::<Rpds>();
+    }
+
+    #[test]
+    fn imbl_diff_of_one_change_among_a_hundred_thousand_routes_is_that_change() {
+        for variant in [RoutingVariant::Indexed, RoutingVariant::Tenants] {
+            let s = RoutingScenario::<Imbl>::with(variant, Duration::ZERO);
+            let before = s.initial_state(100_000);
+            let target = initial_route(variant, 54_321);
+            let leaf = |backend| match variant {
+                RoutingVariant::Tenants => RoutingChange::TenantRoute {
+                    tenant: target.prefix.tenant(),
+                    prefix: target.prefix.clone(),
+                    backend,
+                },
+                _ => RoutingChange::Route(target.prefix.clone(), backend),
+            };
+            let mut after = before.clone();
+            let backend = Backend(target.backend.0 + 1);
+            s.write(
+                &mut after,
+                &RoutingWrite::Replace(Route {
+                    backend,
+                    ..target.clone()
+                }),
+            );
+            assert_eq!(
+                s.diff(&before, &after),
+                [leaf(Some(backend)), RoutingChange::Version(1)]
+            );
+            let mut after = before.clone();
+            s.write(&mut after, &RoutingWrite::Remove(target.prefix.clone()));
+            assert_eq!(
+                s.diff(&before, &after),
+                [
+                    leaf(None),
+                    RoutingChange::Routes(-1),
+                    RoutingChange::Version(1)
+                ]
+            );
         }
     }
 }
