@@ -997,7 +997,8 @@ fn set_tenant_route<R: Repr>(
 mod tests {
     use super::*;
     use crate::merge::{Validate, conflicts};
-    use crate::{Imbl, KeyDist, Op, Rpds, Workload};
+    use crate::{Imbl, KeyDist, Op, Output, Rpds, Workload};
+    use proptest::prelude::*;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -1489,51 +1490,144 @@ mod tests {
         }
     }
 
+    /// Segments of the proptests' tiny paths: prefixes collide and nest, with
+    /// the odd empty segment.
+    const TINY_SEGMENTS: &[&str] = &["t1", "t2", "a", "b", ""];
+    /// What may follow an initial route's prefix in a proptest path.
+    const TAILS: &[&str] = &["", "/v2", "/x"];
+
+    /// Mostly a path from the tiny alphabet, with the odd missing or trailing
+    /// slash; sometimes the prefix of one of the first 8 initial routes (in
+    /// the `tenants` shape or the others', so a miss in the other), or a path
+    /// below it.
+    fn any_path() -> impl Strategy<Value = RoutePath> {
+        let lead = prop_oneof![9 => Just("/"), 1 => Just("")];
+        let segments = proptest::collection::vec(proptest::sample::select(TINY_SEGMENTS), 0..4);
+        let tiny = (lead, segments)
+            .prop_map(|(lead, segments)| path(&format!("{lead}{}", segments.join("/"))));
+        let tails = proptest::sample::select(TAILS);
+        let initial = (any::<bool>(), 0usize..8, tails).prop_map(|(tenants, index, tail)| {
+            let shape = match tenants {
+                true => RoutingVariant::Tenants,
+                false => RoutingVariant::Longest,
+            };
+            path(&format!("{}{tail}", route_prefix(shape, index)))
+        });
+        prop_oneof![4 => tiny, 1 => initial]
+    }
+
+    fn any_route() -> impl Strategy<Value = Route> {
+        (any_path(), 0u32..8).prop_map(|(prefix, backend)| Route {
+            prefix,
+            backend: Backend(backend),
+        })
+    }
+
+    /// Up to 4 routes, and sometimes the first one's prefix again at the end.
+    fn any_batch() -> impl Strategy<Value = Arc<[Route]>> {
+        let routes = proptest::collection::vec(any_route(), 0..5);
+        (routes, proptest::option::of(0u32..8)).prop_map(|(mut batch, again)| {
+            if let (Some(first), Some(backend)) = (batch.first(), again) {
+                batch.push(Route {
+                    backend: Backend(backend),
+                    ..first.clone()
+                });
+            }
+            batch.into()
+        })
+    }
+
+    fn any_tiny_op() -> impl Strategy<Value = Op<RoutingScenario>> {
+        prop_oneof![
+            4 => any_path().prop_map(|path| Op::Read(RoutingRead::Route(path))),
+            1 => Just(Op::Read(RoutingRead::Summary)),
+            2 => any_route().prop_map(|route| Op::Write(RoutingWrite::Add(route))),
+            1 => any_path().prop_map(|prefix| Op::Write(RoutingWrite::Remove(prefix))),
+            1 => any_route().prop_map(|route| Op::Write(RoutingWrite::Replace(route))),
+            1 => any_batch().prop_map(|batch| Op::Write(RoutingWrite::Reload(batch))),
+        ]
+    }
+
+    /// The prefixes a write names.
+    fn named(write: &RoutingWrite) -> Vec<RoutePath> {
+        match write {
+            RoutingWrite::Add(route) | RoutingWrite::Replace(route) => vec![route.prefix.clone()],
+            RoutingWrite::Remove(prefix) => vec![prefix.clone()],
+            RoutingWrite::Reload(batch) => batch.iter().map(|route| route.prefix.clone()).collect(),
+        }
+    }
+
+    /// Runs `ops` on the model and on the twin, both from the initial table of
+    /// `size` routes. After every operation the outputs are equal, so are the
+    /// invariants hold, and so do the version and route count; after a write, every
+    /// prefix it named routes to the twin's backend.
     fn agrees_with_twin(
         variant: RoutingVariant,
         size: usize,
-        ops: impl Iterator<Item = Op<RoutingScenario>>,
-    ) {
+        ops: impl IntoIterator<Item = Op<RoutingScenario>>,
+    ) -> Result<(), TestCaseError> {
         let s = RoutingScenario::new(variant);
         let mut table = s.initial_state(size);
         let mut twin = Twin::new(variant, size);
-        for (at, op) in ops.enumerate() {
-            match &op {
-                Op::Read(read) => assert_eq!(
-                    s.read(&table, read),
-                    twin.read(read),
-                    "{variant} op {at}: {op:?}"
-                ),
-                Op::Write(write) => {
-                    assert_eq!(
-                        s.write(&mut table, write),
-                        twin.write(write),
-                        "{variant} op {at}: {op:?}"
-                    );
-                    assert_eq!(table.version, twin.version, "{variant} op {at}");
-                    s.check_invariants(&table).unwrap();
+        for (at, op) in ops.into_iter().enumerate() {
+            let expected = match &op {
+                Op::Read(read) => Output::Read(twin.read(read)),
+                Op::Write(write) => Output::Write(twin.write(write)),
+            };
+            let context = format!("{variant} size {size} op {at}: {op:?}");
+            prop_assert_eq!(s.apply(&mut table, &op), expected, "{}", context);
+            if let Err(violation) = s.check_invariants(&table) {
+                return Err(TestCaseError::fail(format!("{context}: {violation:?}")));
+            }
+            prop_assert_eq!(
+                (table.version, table.routes),
+                (twin.version, twin.routes.len()),
+                "{}",
+                context
+            );
+            if let Op::Write(write) = &op {
+                for prefix in named(write) {
+                    let request = RoutingRead::Route(prefix);
+                    let (got, want) = (s.read(&table, &request), twin.read(&request));
+                    prop_assert_eq!(got, want, "{} then {:?}", context, request);
                 }
             }
         }
+        Ok(())
     }
 
-    #[test]
-    fn agrees_with_the_reference_model_on_random_tiny_paths() {
-        for variant in ALL {
-            for seed in 0..100 {
-                let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                let size = rng.random_range(0..6);
-                let ops: Vec<_> = (0..200).map(|_| tiny_op(&mut rng)).collect();
-                agrees_with_twin(variant, size, ops.into_iter());
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Reads and writes on tiny nesting paths: misses, removes of absent
+        /// routes, replaces, reloads that overlap the table and themselves.
+        #[test]
+        fn arbitrary_operations_on_tiny_paths_match_the_twin(
+            size in 0usize..6,
+            ops in proptest::collection::vec(any_tiny_op(), 0..150),
+        ) {
+            for variant in ALL {
+                agrees_with_twin(variant, size, ops.iter().cloned())?;
             }
         }
-    }
 
-    #[test]
-    fn agrees_with_the_reference_model_on_generated_operations() {
-        for variant in ALL {
+        /// The scenario's own generated operations, on up to 300 routes.
+        #[test]
+        fn generated_operations_match_the_twin(
+            variant in proptest::sample::select(ALL.to_vec()),
+            size in 1usize..300,
+            read_ratio in 0.0..=1.0f64,
+            zipf in any::<bool>(),
+            seed in any::<u64>(),
+            len in 0usize..150,
+        ) {
+            let dist = match zipf {
+                true => KeyDist::Zipf { theta: 0.99 },
+                false => KeyDist::Uniform,
+            };
+            let workload = Workload::new(read_ratio, dist).unwrap();
             let s = RoutingScenario::new(variant);
-            agrees_with_twin(variant, 100, s.generate(100, &mixed(), 8).take(2_000));
+            agrees_with_twin(variant, size, s.generate(size, &workload, seed).take(len))?;
         }
     }
 
