@@ -130,6 +130,8 @@ pub enum LedgerWriteOutput {
 pub enum Refusal {
     UnknownPlayer(String),
     Overdraw { balance: u64, amount: u64 },
+    /// The credit would take a balance or the total past `u64::MAX`.
+    Overflow,
     SamePlayer,
 }
 
@@ -382,10 +384,12 @@ fn credit<R: Repr>(
     name: &String,
     amount: u64,
 ) -> Result<LedgerWriteOutput, Refusal> {
-    let credits = balance_mut(ledger, name)?;
-    *credits += amount;
-    let now = *credits;
-    ledger.total += amount;
+    let now = balance(ledger, name)?
+        .checked_add(amount)
+        .ok_or(Refusal::Overflow)?;
+    let total = ledger.total.checked_add(amount).ok_or(Refusal::Overflow)?;
+    *balance_mut(ledger, name)? = now;
+    ledger.total = total;
     Ok(LedgerWriteOutput::Balance(now))
 }
 
@@ -505,6 +509,21 @@ mod tests {
         }
         assert_eq!(ledger.players, before);
         assert_eq!(ledger.version, 4);
+        s.check_invariants(&ledger).unwrap();
+    }
+
+    #[test]
+    fn a_credit_past_u64_max_is_refused() {
+        let s = mixed();
+        let mut ledger = s.initial_state(2);
+        let huge = LedgerWrite::Credit {
+            player: player(0),
+            amount: u64::MAX - 10,
+        };
+        assert_eq!(
+            s.write(&mut ledger, &huge),
+            LedgerWriteOutput::Refused(Refusal::Overflow)
+        );
         s.check_invariants(&ledger).unwrap();
     }
 
