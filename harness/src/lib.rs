@@ -11,6 +11,7 @@
 //! * [`report`]: the results schema and its table, JSON and CSV renderings;
 //! * [`cli`]: the `harness` command line on top of all that.
 
+pub mod check;
 pub mod cli;
 pub mod conformance;
 pub mod environment;

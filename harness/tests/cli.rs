@@ -303,3 +303,101 @@ fn help_and_version_succeed() {
     harness().args(["run", "--help"]).assert().success();
     harness().arg("--version").assert().success();
 }
+
+/// The committed example histories and their expected verdicts.
+const HISTORIES: [(&str, &str); 6] = [
+    ("register-ok.json", "linearizable"),
+    ("register-uncertain.json", "linearizable"),
+    ("kv-ok.json", "linearizable"),
+    ("register-stale-read.json", "not linearizable"),
+    ("register-timeout-too-early.json", "not linearizable"),
+    ("kv-lost-append.json", "not linearizable"),
+];
+
+fn history(name: &str) -> String {
+    format!("{}/tests/histories/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn check_history_gives_each_file_its_verdict_and_exit_code() {
+    for (name, expected) in HISTORIES {
+        let code = if expected == "linearizable" { 0 } else { 1 };
+        let out = harness()
+            .args(["check-history", &history(name)])
+            .assert()
+            .code(code)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let first = stdout.lines().next().unwrap();
+        assert!(
+            first.contains(&format!(": {expected} (")),
+            "{name}: {first}"
+        );
+        if code == 1 {
+            assert!(stdout.contains("minimal counterexample"), "{stdout}");
+            assert!(stdout.contains("cannot be placed"), "{stdout}");
+        }
+    }
+}
+
+#[test]
+fn check_history_reports_many_files_as_one_json_array() {
+    let files: Vec<String> = HISTORIES.iter().map(|(name, _)| history(name)).collect();
+    let out = harness()
+        .arg("check-history")
+        .args(&files)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let verdicts: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["verdict"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = HISTORIES.iter().map(|(_, v)| *v).collect();
+    assert_eq!(verdicts, expected);
+    let stale = &json[3]["counterexample"];
+    assert_eq!(stale["ops"].as_array().unwrap().len(), 2);
+    assert_eq!(stale["cannot_place"], 1);
+}
+
+#[test]
+fn malformed_histories_name_the_operation_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            r#"{"model": "queue", "ops": []}"#,
+            "unknown model 'queue': valid are register, kv",
+        ),
+        (r#"{"model": "kv"}"#, "field 'ops'"),
+        (
+            r#"{"model": "register", "ops": [{"client": 0, "call": 1, "return": 2, "input": {"op": "read"}, "output": {"value": 1}}, {"client": 1, "call": 3, "return": 4, "input": {"op": "pop"}, "output": null}]}"#,
+            "operation 1, field 'input.op': expected one of read, write, cas",
+        ),
+        (
+            r#"{"model": "register", "ops": [{"client": 0, "call": 5, "return": 2, "input": {"op": "read"}, "output": null}]}"#,
+            "operation 0, field 'return': must not be before the call",
+        ),
+        (
+            r#"{"model": "kv", "ops": [{"client": 0, "call": 1, "return": 2, "input": {"op": "get", "key": "a"}, "output": {"value": 3}}]}"#,
+            "operation 0, field 'output.value': expected a string",
+        ),
+        ("not json", "not JSON"),
+    ];
+    for (index, (text, expected)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("bad{index}.json"));
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_str().unwrap();
+        refused(&["check-history", path], expected);
+    }
+    refused(
+        &["check-history", "/nonexistent.json"],
+        "cannot read '/nonexistent.json'",
+    );
+    refused(&["check-history"], "required");
+}

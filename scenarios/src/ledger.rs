@@ -129,7 +129,10 @@ pub enum LedgerWriteOutput {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Refusal {
     UnknownPlayer(String),
-    Overdraw { balance: u64, amount: u64 },
+    Overdraw {
+        balance: u64,
+        amount: u64,
+    },
     /// The credit would take a balance or the total past `u64::MAX`.
     Overflow,
     SamePlayer,

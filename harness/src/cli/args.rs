@@ -26,6 +26,30 @@ pub struct Cli {
 pub enum Command {
     /// Measure throughput and latency of strategies on one scenario.
     Run(RunArgs),
+    /// Check histories recorded by another system for linearizability.
+    CheckHistory(CheckHistoryArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CheckHistoryArgs {
+    /// History files (JSON, see the README).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+    /// Time allowed per file; past it the verdict is `unknown`.
+    #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub budget: Duration,
+    /// Threads checking independent parts in parallel [default: the number of cores].
+    #[arg(long, value_parser = threads, allow_hyphen_values = true)]
+    pub threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Debug, Args)]

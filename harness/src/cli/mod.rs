@@ -5,6 +5,7 @@
 //! line on stderr that names the valid choices; it never panics.
 
 mod args;
+mod check_history;
 mod run;
 
 use std::ffi::OsString;
@@ -48,6 +49,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         .collect();
     let result = match cli.command {
         Command::Run(run_args) => run::run(&run_args, command_line),
+        Command::CheckHistory(check_args) => check_history::run(&check_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,7 +68,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            eprintln!("error: no command given: valid are run (see --help)");
+            eprintln!("error: no command given: valid are run, check-history (see --help)");
             ExitCode::from(2)
         }
         _ => {

@@ -1,0 +1,231 @@
+//! The history file format `harness check-history` reads:
+//!
+//! ```text
+//! {"model": "register" | "kv",
+//!  "ops": [{"client": 3, "call": 10, "return": 17 | null,
+//!           "input": {...}, "output": {...} | null}]}
+//! ```
+//!
+//! Malformed files are refused with the operation and field at fault.
+
+use serde_json::{Map, Value};
+
+use super::history::Operation;
+use super::models::{KvInput, KvOutput, RegisterInput, RegisterOutput};
+
+/// A parsed history, with the model it is to be checked against.
+#[derive(Clone, Debug)]
+pub enum AnyHistory {
+    Register(Vec<Operation<RegisterInput, RegisterOutput>>),
+    Kv(Vec<Operation<KvInput, KvOutput>>),
+}
+
+impl AnyHistory {
+    pub fn len(&self) -> usize {
+        match self {
+            AnyHistory::Register(ops) => ops.len(),
+            AnyHistory::Kv(ops) => ops.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// What is wrong with a history file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("not JSON: {0}")]
+    Json(String),
+    #[error("field '{field}': {problem}")]
+    Top {
+        field: &'static str,
+        problem: String,
+    },
+    #[error("operation {index}, field '{field}': {problem}")]
+    Op {
+        index: usize,
+        field: String,
+        problem: String,
+    },
+}
+
+/// Parses a history file's text.
+pub fn parse(text: &str) -> Result<AnyHistory, FormatError> {
+    let root: Value =
+        serde_json::from_str(text).map_err(|err| FormatError::Json(err.to_string()))?;
+    let top = |field, problem: &str| FormatError::Top {
+        field,
+        problem: problem.to_owned(),
+    };
+    let root = root
+        .as_object()
+        .ok_or_else(|| top("(root)", "expected an object"))?;
+    let model = root
+        .get("model")
+        .and_then(Value::as_str)
+        .ok_or_else(|| top("model", "expected \"register\" or \"kv\""))?;
+    let ops = root
+        .get("ops")
+        .and_then(Value::as_array)
+        .ok_or_else(|| top("ops", "expected an array of operations"))?;
+    match model {
+        "register" => parse_ops(ops, register_op).map(AnyHistory::Register),
+        "kv" => parse_ops(ops, kv_op).map(AnyHistory::Kv),
+        other => Err(top(
+            "model",
+            &format!("unknown model '{other}': valid are register, kv"),
+        )),
+    }
+}
+
+type OpResult<I, O> = Result<(I, Option<O>), (String, String)>;
+type Object = Map<String, Value>;
+/// Parses one operation's input and output for a model.
+type ParseIo<I, O> = fn(&Object, Option<&Object>) -> OpResult<I, O>;
+
+fn parse_ops<I, O>(
+    ops: &[Value],
+    parse_io: ParseIo<I, O>,
+) -> Result<Vec<Operation<I, O>>, FormatError> {
+    ops.iter()
+        .enumerate()
+        .map(|(index, op)| {
+            let fail = |field: &str, problem: &str| FormatError::Op {
+                index,
+                field: field.to_owned(),
+                problem: problem.to_owned(),
+            };
+            let op = op
+                .as_object()
+                .ok_or_else(|| fail("(operation)", "expected an object"))?;
+            let integer = |field: &str| {
+                op.get(field)
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| fail(field, "expected a non-negative integer"))
+            };
+            let client = integer("client")?;
+            let call = integer("call")?;
+            let ret = match op.get("return") {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(integer("return")?),
+            };
+            if ret.is_some_and(|ret| ret < call) {
+                return Err(fail("return", "must not be before the call"));
+            }
+            let input = op
+                .get("input")
+                .and_then(Value::as_object)
+                .ok_or_else(|| fail("input", "expected an object"))?;
+            let output = match op.get("output") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(output)) => Some(output),
+                Some(_) => return Err(fail("output", "expected an object or null")),
+            };
+            let (input, output) =
+                parse_io(input, output).map_err(|(field, problem)| fail(&field, &problem))?;
+            Ok(Operation {
+                client,
+                call,
+                ret,
+                input,
+                output,
+            })
+        })
+        .collect()
+}
+
+fn register_op(
+    input: &Map<String, Value>,
+    output: Option<&Map<String, Value>>,
+) -> OpResult<RegisterInput, RegisterOutput> {
+    let int = |field: &str| {
+        input
+            .get(field)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| (format!("input.{field}"), "expected an integer".to_owned()))
+    };
+    let input = match input.get("op").and_then(Value::as_str) {
+        Some("read") => RegisterInput::Read,
+        Some("write") => RegisterInput::Write {
+            value: int("value")?,
+        },
+        Some("cas") => RegisterInput::Cas {
+            from: int("from")?,
+            to: int("to")?,
+        },
+        _ => return Err(bad_op("read, write, cas")),
+    };
+    let Some(output) = output else {
+        return Ok((input, None));
+    };
+    let output = match input {
+        RegisterInput::Read => match output.get("value") {
+            Some(Value::Null) => RegisterOutput::Read { value: None },
+            Some(value) => RegisterOutput::Read {
+                value: Some(
+                    value
+                        .as_i64()
+                        .ok_or_else(|| out_err("value", "an integer or null"))?,
+                ),
+            },
+            None => return Err(out_err("value", "an integer or null")),
+        },
+        RegisterInput::Write { .. } => RegisterOutput::Written {},
+        RegisterInput::Cas { .. } => RegisterOutput::Cas {
+            ok: output
+                .get("ok")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| out_err("ok", "a boolean"))?,
+        },
+    };
+    Ok((input, Some(output)))
+}
+
+fn kv_op(
+    input: &Map<String, Value>,
+    output: Option<&Map<String, Value>>,
+) -> OpResult<KvInput, KvOutput> {
+    let text = |field: &str| {
+        input
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| (format!("input.{field}"), "expected a string".to_owned()))
+    };
+    let input = match input.get("op").and_then(Value::as_str) {
+        Some("get") => KvInput::Get { key: text("key")? },
+        Some("put") => KvInput::Put {
+            key: text("key")?,
+            value: text("value")?,
+        },
+        Some("append") => KvInput::Append {
+            key: text("key")?,
+            value: text("value")?,
+        },
+        _ => return Err(bad_op("get, put, append")),
+    };
+    let Some(output) = output else {
+        return Ok((input, None));
+    };
+    let output = match input {
+        KvInput::Get { .. } => KvOutput::Got {
+            value: output
+                .get("value")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| out_err("value", "a string"))?,
+        },
+        KvInput::Put { .. } | KvInput::Append { .. } => KvOutput::Done {},
+    };
+    Ok((input, Some(output)))
+}
+
+fn bad_op(valid: &str) -> (String, String) {
+    ("input.op".to_owned(), format!("expected one of {valid}"))
+}
+
+fn out_err(field: &str, expected: &str) -> (String, String) {
+    (format!("output.{field}"), format!("expected {expected}"))
+}

@@ -1,0 +1,42 @@
+//! A concurrent history: operations with their call and return times.
+
+use std::fmt::Debug;
+
+/// One operation as a client saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Operation<I, O> {
+    pub client: u64,
+    /// When the call was made; only the order of times matters.
+    pub call: u64,
+    /// When it returned; `None` if no response was seen (it may or may not
+    /// have taken effect, at any time after its call).
+    pub ret: Option<u64>,
+    pub input: I,
+    /// What it returned; `None` if the result was not observed (any output
+    /// is accepted, and it may or may not have taken effect).
+    pub output: Option<O>,
+}
+
+impl<I, O> Operation<I, O> {
+    /// True if the operation may not have taken effect at all.
+    pub fn uncertain(&self) -> bool {
+        self.ret.is_none() || self.output.is_none()
+    }
+}
+
+/// A sequential specification the checker can step through.
+pub trait Model: Clone + Debug + Sync {
+    type State: Clone + Eq + std::hash::Hash + Debug + Send + Sync;
+    type Input: Clone + Debug + PartialEq + serde::Serialize + Send + Sync;
+    type Output: Clone + Debug + PartialEq + serde::Serialize + Send + Sync;
+    /// What independent parts of the state an input touches; an empty list
+    /// means the whole state (it joins every part).
+    type Key: Clone + Eq + std::hash::Hash + Debug + Send + Sync;
+
+    fn init(&self) -> Self::State;
+
+    /// Applies `input`, returning the next state and the output it gives.
+    fn step(&self, state: &Self::State, input: &Self::Input) -> (Self::State, Self::Output);
+
+    fn keys(&self, input: &Self::Input) -> Vec<Self::Key>;
+}

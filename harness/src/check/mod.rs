@@ -1,0 +1,18 @@
+//! Checking concurrent histories against sequential models.
+//!
+//! * [`history`]: what a run (or another system) recorded: per operation its
+//!   client, call time, return time (if any), input and output (if observed);
+//! * [`linearizability`]: the Wing–Gong search with Lowe's just-in-time
+//!   linearization and memoization of (operations linearized, model state),
+//!   split into independent parts by the keys operations touch
+//!   (P-compositionality), under a time budget, with a minimal counterexample
+//!   on failure;
+//! * [`models`]: the `register` and `kv` models `harness check-history` reads.
+
+pub mod format;
+pub mod history;
+pub mod linearizability;
+pub mod models;
+mod partition;
+pub mod render;
+mod shrink;

@@ -1,0 +1,113 @@
+//! The models `harness check-history` checks histories of other systems
+//! against: one register, and a key-value store partitioned by key.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::history::Model;
+
+/// One register, initially null.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Register;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum RegisterInput {
+    Read,
+    Write { value: i64 },
+    Cas { from: i64, to: i64 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum RegisterOutput {
+    Read { value: Option<i64> },
+    Cas { ok: bool },
+    Written {},
+}
+
+impl Model for Register {
+    type State = Option<i64>;
+    type Input = RegisterInput;
+    type Output = RegisterOutput;
+    type Key = ();
+
+    fn init(&self) -> Option<i64> {
+        None
+    }
+
+    fn step(&self, state: &Option<i64>, input: &RegisterInput) -> (Option<i64>, RegisterOutput) {
+        match *input {
+            RegisterInput::Read => (*state, RegisterOutput::Read { value: *state }),
+            RegisterInput::Write { value } => (Some(value), RegisterOutput::Written {}),
+            RegisterInput::Cas { from, to } if *state == Some(from) => {
+                (Some(to), RegisterOutput::Cas { ok: true })
+            }
+            RegisterInput::Cas { .. } => (*state, RegisterOutput::Cas { ok: false }),
+        }
+    }
+
+    fn keys(&self, _: &RegisterInput) -> Vec<()> {
+        vec![()]
+    }
+}
+
+/// String keys to string values, each initially `""`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyValue;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum KvInput {
+    Get { key: String },
+    Put { key: String, value: String },
+    Append { key: String, value: String },
+}
+
+impl KvInput {
+    pub fn key(&self) -> &str {
+        match self {
+            KvInput::Get { key } | KvInput::Put { key, .. } | KvInput::Append { key, .. } => key,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum KvOutput {
+    Got { value: String },
+    Done {},
+}
+
+impl Model for KeyValue {
+    type State = BTreeMap<String, String>;
+    type Input = KvInput;
+    type Output = KvOutput;
+    type Key = String;
+
+    fn init(&self) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
+
+    fn step(&self, state: &Self::State, input: &KvInput) -> (Self::State, KvOutput) {
+        let current = state.get(input.key()).cloned().unwrap_or_default();
+        match input {
+            KvInput::Get { .. } => (state.clone(), KvOutput::Got { value: current }),
+            KvInput::Put { key, value } => (with(state, key, value.clone()), KvOutput::Done {}),
+            KvInput::Append { key, value } => {
+                (with(state, key, current + value), KvOutput::Done {})
+            }
+        }
+    }
+
+    fn keys(&self, input: &KvInput) -> Vec<String> {
+        vec![input.key().to_owned()]
+    }
+}
+
+fn with(state: &BTreeMap<String, String>, key: &str, value: String) -> BTreeMap<String, String> {
+    let mut next = state.clone();
+    next.insert(key.to_owned(), value);
+    next
+}
