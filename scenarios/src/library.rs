@@ -46,7 +46,7 @@ use std::time::Duration;
 
 use crate::merge::Mergeable;
 use crate::model::{Increments, InvariantViolation, Scenario, pause};
-use crate::repr::{EntryDiff, Key, Map, Repr, Std};
+use crate::repr::{EntryDiff, Key, Map, Repr, Std, diff_entries};
 use crate::workload::GenContext;
 
 /// The ISBN of the first book of the initial state.
@@ -536,33 +536,27 @@ impl<R: Repr> Mergeable for LibraryScenario<R> {
     /// size of the change, not of the library.
     fn diff(&self, from: &Library<R>, to: &Library<R>) -> Vec<LibraryChange<R>> {
         let mut changes = Vec::new();
-        for entry in from.books.diff(&to.books) {
-            match entry {
-                EntryDiff::Removed(isbn) => changes.push(LibraryChange::Book(*isbn, None)),
-                EntryDiff::Set(isbn, book) => match from.books.get(isbn) {
-                    Some(was) => diff_book(*isbn, was, book, &mut changes),
-                    None => changes.push(LibraryChange::Book(*isbn, Some(book.clone()))),
-                },
-            }
-        }
-        for entry in from.authors.diff(&to.authors) {
-            match entry {
-                EntryDiff::Removed(id) => changes.push(LibraryChange::Author(*id, None)),
-                EntryDiff::Set(id, author) => match from.authors.get(id) {
-                    Some(was) => diff_author(*id, was, author, &mut changes),
-                    None => changes.push(LibraryChange::Author(*id, Some(author.clone()))),
-                },
-            }
-        }
-        for entry in from.members.diff(&to.members) {
-            match entry {
-                EntryDiff::Removed(id) => changes.push(LibraryChange::Member(*id, None)),
-                EntryDiff::Set(id, member) => match from.members.get(id) {
-                    Some(was) => diff_member(*id, was, member, &mut changes),
-                    None => changes.push(LibraryChange::Member(*id, Some(member.clone()))),
-                },
-            }
-        }
+        diff_entries(
+            &from.books,
+            &to.books,
+            |isbn, book| LibraryChange::Book(*isbn, book.cloned()),
+            |isbn, was, now, out| diff_book(*isbn, was, now, out),
+            &mut changes,
+        );
+        diff_entries(
+            &from.authors,
+            &to.authors,
+            |id, author| LibraryChange::Author(*id, author.cloned()),
+            |id, was, now, out| diff_author(*id, was, now, out),
+            &mut changes,
+        );
+        diff_entries(
+            &from.members,
+            &to.members,
+            |id, member| LibraryChange::Member(*id, member.cloned()),
+            |id, was, now, out| diff_member(*id, was, now, out),
+            &mut changes,
+        );
         if to.version != from.version {
             changes.push(LibraryChange::Version(to.version - from.version));
         }

@@ -76,6 +76,28 @@ impl<'a, K, V> EntryDiff<'a, K, V> {
     }
 }
 
+/// Diffs two versions of a map of nested values: an entry added or removed
+/// becomes one change made by `whole` (with the new value, or `None`), and
+/// an entry present in both versions is diffed in turn by `inner`, so only
+/// the parts of it that changed are reported.
+pub fn diff_entries<'a, K: Key, V: Value, M: Map<K, V>, C>(
+    from: &'a M,
+    to: &'a M,
+    whole: impl Fn(&'a K, Option<&'a V>) -> C,
+    inner: impl Fn(&'a K, &'a V, &'a V, &mut Vec<C>),
+    changes: &mut Vec<C>,
+) {
+    for entry in from.diff(to) {
+        match entry {
+            EntryDiff::Removed(key) => changes.push(whole(key, None)),
+            EntryDiff::Set(key, now) => match from.get(key) {
+                Some(was) => inner(key, was, now, changes),
+                None => changes.push(whole(key, Some(now))),
+            },
+        }
+    }
+}
+
 /// The diff of two sorted entry sequences, walked side by side.
 fn merge_join<'a, K: Ord + 'a, V: PartialEq + 'a>(
     from: impl Iterator<Item = (&'a K, &'a V)>,
