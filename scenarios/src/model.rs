@@ -12,11 +12,12 @@ use crate::workload::{GenContext, OpStream, Workload};
 /// conformance suite checks.
 pub trait Scenario: Clone + Send + Sync + 'static {
     /// The whole shared state. `Clone` is what a snapshot strategy pays to publish.
-    type State: Clone + Debug + PartialEq + Send + Sync + 'static;
+    /// `Eq + Hash` so a linearizability checker can memoize on states.
+    type State: Clone + Debug + Eq + std::hash::Hash + Send + Sync + 'static;
     /// A read-only operation.
-    type Read: Clone + Debug + Send + Sync + 'static;
+    type Read: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// A state-changing operation.
-    type Write: Clone + Debug + Send + Sync + 'static;
+    type Write: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// What a read returns.
     type ReadOutput: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// What a write returns.
@@ -108,6 +109,16 @@ impl<S: Scenario> Clone for Op<S> {
         match self {
             Op::Read(read) => Op::Read(read.clone()),
             Op::Write(write) => Op::Write(write.clone()),
+        }
+    }
+}
+
+impl<S: Scenario> PartialEq for Op<S> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Op::Read(a), Op::Read(b)) => a == b,
+            (Op::Write(a), Op::Write(b)) => a == b,
+            _ => false,
         }
     }
 }

@@ -14,5 +14,7 @@ pub mod history;
 pub mod linearizability;
 pub mod models;
 mod partition;
+pub mod record;
 pub mod render;
+pub mod scenario_model;
 mod shrink;

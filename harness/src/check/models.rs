@@ -51,6 +51,14 @@ impl Model for Register {
     fn keys(&self, _: &RegisterInput) -> Vec<()> {
         vec![()]
     }
+
+    fn input_json(&self, input: &RegisterInput) -> serde_json::Value {
+        json(input)
+    }
+
+    fn output_json(&self, output: &RegisterOutput) -> serde_json::Value {
+        json(output)
+    }
 }
 
 /// String keys to string values, each initially `""`.
@@ -104,6 +112,18 @@ impl Model for KeyValue {
     fn keys(&self, input: &KvInput) -> Vec<String> {
         vec![input.key().to_owned()]
     }
+
+    fn input_json(&self, input: &KvInput) -> serde_json::Value {
+        json(input)
+    }
+
+    fn output_json(&self, output: &KvOutput) -> serde_json::Value {
+        json(output)
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).expect("the history format's values serialize")
 }
 
 fn with(state: &BTreeMap<String, String>, key: &str, value: String) -> BTreeMap<String, String> {

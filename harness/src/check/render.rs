@@ -1,6 +1,5 @@
 //! Verdicts for people (a per-client timeline) and for programs (JSON).
 
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::history::{Model, Operation};
@@ -16,29 +15,39 @@ pub fn verdict_name<M: Model>(verdict: &Verdict<M>) -> &'static str {
 }
 
 /// One operation as `[call,return] input → output`.
-fn describe<I: Serialize, O: Serialize>(op: &Operation<I, O>) -> String {
+fn describe<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
     let ret = op.ret.map_or("∞".to_owned(), |ret| ret.to_string());
     let output = op
         .output
         .as_ref()
-        .map_or("(not observed)".to_owned(), |output| compact(output));
-    format!("[{},{ret}] {} → {output}", op.call, compact(&op.input))
+        .map_or("(not observed)".to_owned(), |output| {
+            compact(&model.output_json(output))
+        });
+    format!(
+        "[{},{ret}] {} → {output}",
+        op.call,
+        compact(&model.input_json(&op.input))
+    )
 }
 
-fn compact<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("models serialize")
+/// JSON text, or a string value's own text.
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// A per-client timeline of the counterexample, its longest linearizable
 /// prefix, the model state there, and the operation that cannot be placed.
-pub fn timeline<M: Model>(found: &Counterexample<M>) -> String {
+pub fn timeline<M: Model>(model: &M, found: &Counterexample<M>) -> String {
     let mut clients: Vec<u64> = found.ops.iter().map(|op| op.client).collect();
     clients.sort_unstable();
     clients.dedup();
     let width = found
         .ops
         .iter()
-        .map(|op| describe(op).chars().count())
+        .map(|op| describe(model, op).chars().count())
         .max()
         .unwrap_or(0)
         + 2;
@@ -65,7 +74,7 @@ pub fn timeline<M: Model>(found: &Counterexample<M>) -> String {
         out.push_str(&format!(
             "#{i:<3} {}{}\n",
             " ".repeat(column * width),
-            describe(op)
+            describe(model, op)
         ));
     }
     let prefix: Vec<String> = found
@@ -89,13 +98,13 @@ pub fn timeline<M: Model>(found: &Counterexample<M>) -> String {
         },
         found.state,
         found.stuck,
-        describe(&found.ops[found.stuck]),
+        describe(model, &found.ops[found.stuck]),
     ));
     out
 }
 
 /// The verdict as JSON, the counterexample included.
-pub fn to_json<M: Model>(verdict: &Verdict<M>) -> Value {
+pub fn to_json<M: Model>(model: &M, verdict: &Verdict<M>) -> Value {
     match verdict {
         Verdict::Linearizable => json!({"verdict": "linearizable"}),
         Verdict::Unknown(reason) => json!({"verdict": "unknown", "reason": reason}),
@@ -106,8 +115,8 @@ pub fn to_json<M: Model>(verdict: &Verdict<M>) -> Value {
                     "client": op.client,
                     "call": op.call,
                     "return": op.ret,
-                    "input": op.input,
-                    "output": op.output,
+                    "input": model.input_json(&op.input),
+                    "output": op.output.as_ref().map(|output| model.output_json(output)),
                 })).collect::<Vec<_>>(),
                 "linearizable_prefix": found.prefix,
                 "applied": found.applied,

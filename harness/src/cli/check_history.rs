@@ -107,8 +107,8 @@ fn judge<M: Model>(
     let verdict = check(model, ops, budget, threads);
     let details = match &verdict {
         Verdict::Linearizable => String::new(),
-        Verdict::NotLinearizable(found) => timeline(found),
+        Verdict::NotLinearizable(found) => timeline(model, found),
         Verdict::Unknown(reason) => format!("{reason}\n"),
     };
-    (verdict_name(&verdict), details, to_json(&verdict))
+    (verdict_name(&verdict), details, to_json(model, &verdict))
 }

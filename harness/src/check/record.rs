@@ -1,0 +1,108 @@
+//! Recording a history from a real concurrent run of a strategy.
+//!
+//! Each thread keeps its own buffer and reads a monotonic clock (the
+//! system-wide `CLOCK_MONOTONIC` behind `Instant`, a vDSO read) just before
+//! each call and just after each return: no lock, no shared counter, nothing
+//! that would order the threads' operations and hide a bug. Recording is
+//! never on in throughput runs.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Instant;
+
+use scenarios::{Op, Output, Scenario, Workload};
+
+use super::history::Operation;
+use crate::runner::{RunFailure, panic_message, thread_seed};
+use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
+
+/// A recorded history of scenario `S`.
+pub type ScenarioHistory<S> = Vec<Operation<Op<S>, Output<S>>>;
+
+/// What to record.
+#[derive(Clone, Debug)]
+pub struct RecordConfig {
+    pub threads: usize,
+    pub ops_per_thread: usize,
+    pub size: usize,
+    pub workload: Workload,
+    pub seed: u64,
+    pub options: StrategyOptions,
+}
+
+/// Runs strategy `T` on `scenario` with every thread recording its operations.
+pub fn record<S: Scenario, T: Strategy<S>>(
+    scenario: &Arc<S>,
+    config: &RecordConfig,
+) -> Result<ScenarioHistory<S>, RunFailure> {
+    let strategy = catch_unwind(AssertUnwindSafe(|| {
+        T::new(
+            Arc::clone(scenario),
+            scenario.initial_state(config.size),
+            &config.options,
+        )
+    }))
+    .map_err(|panic| RunFailure(format!("setup panicked: {}", panic_message(&*panic))))?;
+    let origin = Instant::now();
+    let start = Arc::new(Barrier::new(config.threads));
+    let threads: Vec<thread::JoinHandle<_>> = (0..config.threads)
+        .map(|client| {
+            let ops: Vec<Op<S>> = scenario
+                .generate(
+                    config.size,
+                    &config.workload,
+                    thread_seed(config.seed, client),
+                )
+                .take(config.ops_per_thread)
+                .collect();
+            let mut handle = strategy.handle();
+            let (scenario, start) = (Arc::clone(scenario), Arc::clone(&start));
+            let worker = thread::Builder::new().name(format!("worker-{client}"));
+            worker.spawn(move || {
+                start.wait();
+                let clock = || origin.elapsed().as_nanos() as u64;
+                ops.into_iter()
+                    .map(|op| {
+                        let call = clock();
+                        let output = perform(&*scenario, &mut handle, &op);
+                        let ret = clock();
+                        Operation {
+                            client: client as u64,
+                            call,
+                            ret: Some(ret),
+                            input: op,
+                            output,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|err| RunFailure(format!("cannot start a client thread: {err}")))?;
+    let mut history = Vec::new();
+    for (client, thread) in threads.into_iter().enumerate() {
+        let ops = thread.join().map_err(|panic| {
+            RunFailure(format!(
+                "client {client} panicked: {}",
+                panic_message(&*panic)
+            ))
+        })?;
+        history.extend(ops);
+    }
+    Ok(history)
+}
+
+/// One operation; an aborted write has no observed output.
+fn perform<S: Scenario, H: StrategyHandle<S>>(
+    scenario: &S,
+    handle: &mut H,
+    op: &Op<S>,
+) -> Option<Output<S>> {
+    match op {
+        Op::Read(read) => Some(Output::Read(
+            handle.read(|state| scenario.read(state, read)),
+        )),
+        Op::Write(write) => handle.try_write(write).ok().map(Output::Write),
+    }
+}
