@@ -401,3 +401,58 @@ fn malformed_histories_name_the_operation_and_field() {
     );
     refused(&["check-history"], "required");
 }
+
+#[test]
+fn verify_passes_every_real_strategy_and_catches_the_racy_mutant() {
+    let out = harness()
+        .args([
+            "verify",
+            "--scenario",
+            "ledger",
+            "--strategy",
+            "all",
+            "--runs",
+            "2",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for name in harness::strategy::registry::NAMES {
+        assert!(stdout.contains(&format!("| {name} ")), "{name}:\n{stdout}");
+    }
+    assert!(!stdout.contains("racy-swap"), "mutants are not part of all");
+    assert_eq!(
+        stdout.matches("| linearizable |").count(),
+        harness::strategy::registry::NAMES.len()
+    );
+
+    let out = harness()
+        .args(["verify", "--scenario", "ledger", "--strategy", "racy-swap"])
+        .args(["--write-delay", "50us", "--runs", "5"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("NOT linearizable"), "{stdout}");
+    assert!(stdout.contains("minimal counterexample"), "{stdout}");
+    assert!(stdout.contains("cannot be placed"), "{stdout}");
+}
+
+#[test]
+fn mutants_are_only_offered_to_verify() {
+    refused(
+        &["run", "--strategy", "racy-swap"],
+        "unknown strategy 'racy-swap'",
+    );
+    refused(
+        &["verify", "--scenario", "all"],
+        "verify takes one scenario",
+    );
+    refused(
+        &["verify", "--strategy", "spinlock"],
+        "mutants (verify only): racy-swap",
+    );
+}

@@ -28,6 +28,49 @@ pub enum Command {
     Run(RunArgs),
     /// Check histories recorded by another system for linearizability.
     CheckHistory(CheckHistoryArgs),
+    /// Record concurrent runs of strategies and check them for linearizability.
+    Verify(VerifyArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct VerifyArgs {
+    /// What is shared.
+    #[arg(long, default_value = "ledger", value_parser = single_scenario)]
+    pub scenario: String,
+    /// How the state is represented: std, imbl or rpds.
+    #[arg(long, default_value = "std", value_parser = repr_name)]
+    pub repr: String,
+    /// The scenario's variant.
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Strategies to verify: `all` (the real ones) or a comma-separated list,
+    /// which may name the mutants (racy-swap).
+    #[arg(long, default_value = "all", value_parser = verify_list)]
+    pub strategy: StrategyList,
+    /// Client threads per run.
+    #[arg(long, default_value = "3", value_parser = threads, allow_hyphen_values = true)]
+    pub threads: usize,
+    /// Operations per thread per run.
+    #[arg(long, default_value = "200", value_parser = positive_usize, allow_hyphen_values = true)]
+    pub ops: usize,
+    /// Recorded runs per strategy; the first violation stops a strategy's runs.
+    #[arg(long, default_value = "5", value_parser = positive_usize, allow_hyphen_values = true)]
+    pub runs: usize,
+    /// Size of the shared state; small sizes make operations collide.
+    #[arg(long, default_value = "3", value_parser = size, allow_hyphen_values = true)]
+    pub size: usize,
+    /// Share of operations that read, from 0 to 1.
+    #[arg(long, default_value = "0.5", value_parser = read_ratio, allow_hyphen_values = true)]
+    pub read_ratio: f64,
+    /// A pause inside every write, which widens race windows, e.g. 50us.
+    #[arg(long, default_value = "0s", value_parser = duration, allow_hyphen_values = true)]
+    pub write_delay: Duration,
+    /// Seed of the first run; run k uses seed + k.
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
+    pub seed: u64,
+    /// Checker time allowed per run; past it the verdict is `unknown`.
+    #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub budget: Duration,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -141,6 +184,29 @@ fn scenario_name(text: &str) -> Result<String, String> {
     }
 }
 
+fn single_scenario(text: &str) -> Result<String, String> {
+    if text == "all" {
+        return Err(format!(
+            "verify takes one scenario: valid are {}",
+            scenario_registry::NAMES.join(", ")
+        ));
+    }
+    scenario_name(text)
+}
+
+fn verify_list(text: &str) -> Result<StrategyList, String> {
+    let mut names = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let mutant = crate::strategy::mutants::NAMES.iter().find(|&&m| m == part);
+        match mutant {
+            Some(&name) => names.push(name),
+            None => names.extend(strategy_list(part)?.0),
+        }
+    }
+    names.dedup();
+    Ok(StrategyList(names))
+}
+
 fn repr_name(text: &str) -> Result<String, String> {
     if scenarios::repr::NAMES.contains(&text) {
         Ok(text.to_owned())
@@ -152,7 +218,13 @@ fn repr_name(text: &str) -> Result<String, String> {
 fn strategy_list(text: &str) -> Result<StrategyList, String> {
     strategy_registry::parse_list(text)
         .map(StrategyList)
-        .map_err(|err| err.to_string())
+        .map_err(|err| match err {
+            strategy_registry::UnknownStrategy(name) => format!(
+                "{}; mutants (verify only): {}",
+                strategy_registry::UnknownStrategy(name),
+                crate::strategy::mutants::NAMES.join(", ")
+            ),
+        })
 }
 
 fn threads(text: &str) -> Result<usize, String> {

@@ -7,6 +7,7 @@
 mod args;
 mod check_history;
 mod run;
+mod verify;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-pub use self::args::{Cli, Command, Format, RunArgs};
+pub use self::args::{CheckHistoryArgs, Cli, Command, Format, RunArgs, VerifyArgs};
 
 /// Why a command did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +51,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = match cli.command {
         Command::Run(run_args) => run::run(&run_args, command_line),
         Command::CheckHistory(check_args) => check_history::run(&check_args),
+        Command::Verify(verify_args) => verify::run(&verify_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,7 +70,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            eprintln!("error: no command given: valid are run, check-history (see --help)");
+            eprintln!("error: no command given: valid are run, verify, check-history (see --help)");
             ExitCode::from(2)
         }
         _ => {

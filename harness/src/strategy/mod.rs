@@ -18,6 +18,7 @@ mod cas_retry;
 mod counters;
 mod in_place;
 mod left_right;
+pub mod mutants;
 mod mutex;
 mod optimistic;
 mod pl_mutex;
