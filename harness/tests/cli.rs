@@ -456,3 +456,42 @@ fn mutants_are_only_offered_to_verify() {
         "mutants (verify only): racy-swap",
     );
 }
+
+#[test]
+fn verify_catches_a_write_only_validated_merge_of_the_last_two_free_items() {
+    let base = [
+        "verify",
+        "--scenario",
+        "library",
+        "--strategy",
+        "cas-merge",
+        "--size",
+        "1",
+    ];
+    let load = [
+        "--threads",
+        "3",
+        "--read-ratio",
+        "0.2",
+        "--ops",
+        "300",
+        "--write-delay",
+        "50us",
+    ];
+    let out = harness()
+        .args(base)
+        .args(load)
+        .args(["--validate", "writes", "--runs", "20"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("cannot be placed"), "{stdout}");
+    harness()
+        .args(base)
+        .args(load)
+        .args(["--validate", "reads", "--runs", "3"])
+        .assert()
+        .success();
+}

@@ -71,6 +71,12 @@ pub struct VerifyArgs {
     /// Checker time allowed per run; past it the verdict is `unknown`.
     #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
     pub budget: Duration,
+    /// cas-merge: on a conflict, recompute (retry) or give up (abort).
+    #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
+    pub on_conflict: OnConflictArg,
+    /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
+    #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
+    pub validate: ValidateArg,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -163,6 +169,24 @@ pub enum OnConflictArg {
 pub enum ValidateArg {
     Writes,
     Reads,
+}
+
+impl From<OnConflictArg> for crate::strategy::OnConflict {
+    fn from(arg: OnConflictArg) -> Self {
+        match arg {
+            OnConflictArg::Retry => Self::Retry,
+            OnConflictArg::Abort => Self::Abort,
+        }
+    }
+}
+
+impl From<ValidateArg> for scenarios::Validate {
+    fn from(arg: ValidateArg) -> Self {
+        match arg {
+            ValidateArg::Writes => Self::Writes,
+            ValidateArg::Reads => Self::Reads,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,15 +5,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, Mergeable, Validate, Workload};
+use scenarios::{Increments, Mergeable, Workload};
 
-use super::args::{OnConflictArg, ValidateArg};
 use super::{CliError, Format, RunArgs};
 use crate::environment::Environment;
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{OnConflict, Strategy, StrategyOptions};
+use crate::strategy::{Strategy, StrategyOptions};
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 
@@ -127,14 +126,8 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {
         sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
         options: StrategyOptions {
             publish_every: args.publish_every,
-            on_conflict: match args.on_conflict {
-                OnConflictArg::Retry => OnConflict::Retry,
-                OnConflictArg::Abort => OnConflict::Abort,
-            },
-            validate: match args.validate {
-                ValidateArg::Writes => Validate::Writes,
-                ValidateArg::Reads => Validate::Reads,
-            },
+            on_conflict: args.on_conflict.into(),
+            validate: args.validate.into(),
         },
     })
 }

@@ -146,7 +146,11 @@ impl<S: Mergeable> StrategyVisitor<S> for VerifyOne<'_, S> {
                 size: args.size,
                 workload: self.workload,
                 seed: args.seed.wrapping_add(run as u64),
-                options: StrategyOptions::default(),
+                options: StrategyOptions {
+                    on_conflict: args.on_conflict.into(),
+                    validate: args.validate.into(),
+                    ..StrategyOptions::default()
+                },
             };
             outcome.runs += 1;
             let history = match record::<S, T>(&scenario, &config) {
