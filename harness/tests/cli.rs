@@ -436,7 +436,7 @@ fn verify_passes_every_real_strategy_and_catches_the_racy_mutant() {
         .get_output()
         .clone();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("NOT linearizable"), "{stdout}");
+    assert!(stdout.contains("lost updates: "), "{stdout}");
     assert!(stdout.contains("minimal counterexample"), "{stdout}");
     assert!(stdout.contains("cannot be placed"), "{stdout}");
 }

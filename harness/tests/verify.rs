@@ -31,7 +31,9 @@ fn verdict<S: Mergeable, T: Strategy<S>>(
     scenario: S,
     config: &RecordConfig,
 ) -> Verdict<ScenarioModel<S>> {
-    let history = record::<S, T>(&Arc::new(scenario.clone()), config).expect("the run completes");
+    let history = record::<S, T>(&Arc::new(scenario.clone()), config)
+        .expect("the run completes")
+        .history;
     assert_eq!(history.len(), config.threads * config.ops_per_thread);
     assert!(
         history

@@ -7,8 +7,12 @@
 //!   split into independent parts by the keys operations touch
 //!   (P-compositionality), under a time budget, with a minimal counterexample
 //!   on failure;
-//! * [`models`]: the `register` and `kv` models `harness check-history` reads.
+//! * [`models`]: the `register` and `kv` models `harness check-history` reads;
+//! * [`record`]: histories of real runs; [`scenario_model`]: a scenario's own
+//!   model as the specification; [`anomalies`]: linear-time checks run
+//!   before the search.
 
+pub mod anomalies;
 pub mod format;
 pub mod history;
 pub mod linearizability;

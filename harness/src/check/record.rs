@@ -20,6 +20,14 @@ use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 /// A recorded history of scenario `S`.
 pub type ScenarioHistory<S> = Vec<Operation<Op<S>, Output<S>>>;
 
+/// A recorded run: its history and the state it ended in.
+pub struct Recording<S: Scenario> {
+    pub history: ScenarioHistory<S>,
+    /// The final state, read after every writer finished and pending
+    /// publications were flushed.
+    pub last: S::State,
+}
+
 /// What to record.
 #[derive(Clone, Debug)]
 pub struct RecordConfig {
@@ -35,7 +43,7 @@ pub struct RecordConfig {
 pub fn record<S: Scenario, T: Strategy<S>>(
     scenario: &Arc<S>,
     config: &RecordConfig,
-) -> Result<ScenarioHistory<S>, RunFailure> {
+) -> Result<Recording<S>, RunFailure> {
     let strategy = catch_unwind(AssertUnwindSafe(|| {
         T::new(
             Arc::clone(scenario),
@@ -90,7 +98,9 @@ pub fn record<S: Scenario, T: Strategy<S>>(
         })?;
         history.extend(ops);
     }
-    Ok(history)
+    strategy.flush();
+    let last = strategy.handle().read(S::State::clone);
+    Ok(Recording { history, last })
 }
 
 /// One operation; an aborted write has no observed output.

@@ -11,6 +11,7 @@ use scenarios::{Increments, Mergeable, Workload};
 
 use super::CliError;
 use super::args::VerifyArgs;
+use crate::check::anomalies::lost_updates;
 use crate::check::linearizability::{Verdict, check};
 use crate::check::record::{RecordConfig, record};
 use crate::check::render::timeline;
@@ -121,7 +122,7 @@ struct VerifyOne<'a, S> {
     workload: Workload,
 }
 
-impl<S: Mergeable> StrategyVisitor<S> for VerifyOne<'_, S> {
+impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
     type Output = Outcome;
 
     fn visit<T: Strategy<S>>(self, name: &'static str) -> Outcome {
@@ -153,18 +154,27 @@ impl<S: Mergeable> StrategyVisitor<S> for VerifyOne<'_, S> {
                 },
             };
             outcome.runs += 1;
-            let history = match record::<S, T>(&scenario, &config) {
-                Ok(history) => history,
+            let recording = match record::<S, T>(&scenario, &config) {
+                Ok(recording) => recording,
                 Err(failure) => {
                     outcome.verdict = "failed".to_owned();
                     outcome.details = Some(failure.0);
                     break;
                 }
             };
-            outcome.ops += history.len();
+            outcome.ops += recording.history.len();
             let started = Instant::now();
-            let verdict = check(&model, &history, args.budget, 2);
+            let lost = lost_updates(&*scenario, &recording);
+            let verdict = check(&model, &recording.history, args.budget, 2);
             outcome.elapsed += started.elapsed();
+            if let Some(lost) = lost {
+                outcome.verdict = format!("{lost} (run {})", run + 1);
+                outcome.details = match verdict {
+                    Verdict::NotLinearizable(found) => Some(timeline(&model, &found)),
+                    _ => Some(format!("seed {}", config.seed)),
+                };
+                break;
+            }
             match verdict {
                 Verdict::Linearizable => {}
                 Verdict::NotLinearizable(found) => {
