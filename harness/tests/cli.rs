@@ -453,7 +453,7 @@ fn mutants_are_only_offered_to_verify() {
     );
     refused(
         &["verify", "--strategy", "spinlock"],
-        "mutants (verify only): racy-swap",
+        "mutants (verify only): racy-swap, deadlock",
     );
 }
 
@@ -494,4 +494,27 @@ fn verify_catches_a_write_only_validated_merge_of_the_last_two_free_items() {
         .args(["--validate", "reads", "--runs", "3"])
         .assert()
         .success();
+}
+
+#[test]
+fn a_deadlocked_strategy_is_named_by_the_watchdog_not_waited_for() {
+    let started = std::time::Instant::now();
+    let out = harness()
+        .args([
+            "verify",
+            "--scenario",
+            "ledger",
+            "--strategy",
+            "deadlock",
+            "--timeout",
+            "1s",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("deadlock: stuck:"), "{stdout}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }

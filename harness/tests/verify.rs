@@ -24,6 +24,7 @@ fn config(threads: usize, ops_per_thread: usize, seed: u64) -> RecordConfig {
         workload: Workload::new(0.5, KeyDist::Uniform).unwrap(),
         seed,
         options: StrategyOptions::default(),
+        timeout: Duration::from_secs(30),
     }
 }
 

@@ -7,9 +7,10 @@
 //! never on in throughput runs.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use scenarios::{Op, Output, Scenario, Workload};
 
@@ -37,6 +38,9 @@ pub struct RecordConfig {
     pub workload: Workload,
     pub seed: u64,
     pub options: StrategyOptions,
+    /// The watchdog: a run whose clients have not all finished by then is
+    /// reported as stuck (a deadlock, or a livelock) and abandoned.
+    pub timeout: Duration,
 }
 
 /// Runs strategy `T` on `scenario` with every thread recording its operations.
@@ -54,6 +58,7 @@ pub fn record<S: Scenario, T: Strategy<S>>(
     .map_err(|panic| RunFailure(format!("setup panicked: {}", panic_message(&*panic))))?;
     let origin = Instant::now();
     let start = Arc::new(Barrier::new(config.threads));
+    let (finished, done) = mpsc::channel::<usize>();
     let threads: Vec<thread::JoinHandle<_>> = (0..config.threads)
         .map(|client| {
             let ops: Vec<Op<S>> = scenario
@@ -66,11 +71,13 @@ pub fn record<S: Scenario, T: Strategy<S>>(
                 .collect();
             let mut handle = strategy.handle();
             let (scenario, start) = (Arc::clone(scenario), Arc::clone(&start));
+            let finished = finished.clone();
             let worker = thread::Builder::new().name(format!("worker-{client}"));
             worker.spawn(move || {
                 start.wait();
                 let clock = || origin.elapsed().as_nanos() as u64;
-                ops.into_iter()
+                let recorded = ops
+                    .into_iter()
                     .map(|op| {
                         let call = clock();
                         let output = perform(&*scenario, &mut handle, &op);
@@ -83,11 +90,15 @@ pub fn record<S: Scenario, T: Strategy<S>>(
                             output,
                         }
                     })
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                let _ = finished.send(client);
+                recorded
             })
         })
         .collect::<Result<_, _>>()
         .map_err(|err| RunFailure(format!("cannot start a client thread: {err}")))?;
+    drop(finished);
+    watch(&done, config)?;
     let mut history = Vec::new();
     for (client, thread) in threads.into_iter().enumerate() {
         let ops = thread.join().map_err(|panic| {
@@ -101,6 +112,29 @@ pub fn record<S: Scenario, T: Strategy<S>>(
     strategy.flush();
     let last = strategy.handle().read(S::State::clone);
     Ok(Recording { history, last })
+}
+
+/// Waits for every client to finish, or for the watchdog's timeout. A
+/// client that panicked also counts as finished: joining reports it.
+fn watch(done: &mpsc::Receiver<usize>, config: &RecordConfig) -> Result<(), RunFailure> {
+    let deadline = Instant::now() + config.timeout;
+    let mut finished = 0;
+    while finished < config.threads {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match done.recv_timeout(left) {
+            Ok(_) => finished += 1,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return Err(RunFailure(format!(
+                    "stuck: {} of {} clients made no progress for {} (deadlock?); the run was abandoned",
+                    config.threads - finished,
+                    config.threads,
+                    humantime::format_duration(config.timeout)
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One operation; an aborted write has no observed output.

@@ -77,6 +77,9 @@ pub struct VerifyArgs {
     /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
     #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
     pub validate: ValidateArg,
+    /// Watchdog: a run whose clients are not all done by then is reported stuck.
+    #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub timeout: Duration,
 }
 
 #[derive(Clone, Debug, Args)]

@@ -147,6 +147,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
                 size: args.size,
                 workload: self.workload,
                 seed: args.seed.wrapping_add(run as u64),
+                timeout: args.timeout,
                 options: StrategyOptions {
                     on_conflict: args.on_conflict.into(),
                     validate: args.validate.into(),
@@ -157,7 +158,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             let recording = match record::<S, T>(&scenario, &config) {
                 Ok(recording) => recording,
                 Err(failure) => {
-                    outcome.verdict = "failed".to_owned();
+                    outcome.verdict = format!("failed (run {})", run + 1);
                     outcome.details = Some(failure.0);
                     break;
                 }

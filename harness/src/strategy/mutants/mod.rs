@@ -2,20 +2,23 @@
 //! the bug it models; none is offered by `run --strategy all` or
 //! recommended. `harness verify` selects them by name only.
 
+mod deadlock;
 mod racy_swap;
 
 use scenarios::Mergeable;
 
+pub use self::deadlock::Deadlock;
 pub use self::racy_swap::RacySwap;
 use super::registry::StrategyVisitor;
 
 /// Every mutant's name.
-pub const NAMES: &[&str] = &["racy-swap"];
+pub const NAMES: &[&str] = &["racy-swap", "deadlock"];
 
 /// Calls `visitor` with the mutant called `name`, if there is one.
 pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Option<V::Output> {
     match name {
         "racy-swap" => Some(visitor.visit::<RacySwap<S>>("racy-swap")),
+        "deadlock" => Some(visitor.visit::<Deadlock<S>>("deadlock")),
         _ => None,
     }
 }
