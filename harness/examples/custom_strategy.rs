@@ -1,5 +1,7 @@
 //! A strategy defined outside the harness crate, held to the same standard
-//! as the built-in ones with no change to the crate.
+//! as the built-in ones with no change to the crate: the conformance suite,
+//! a measured run, and verification (recorded concurrent runs checked for
+//! lost updates and linearizability) by one call.
 //!
 //! `CowMutex` is the pattern that predates arc-swap: a mutex guards an
 //! `Arc` of the state. A reader locks only long enough to clone the `Arc`,
@@ -12,11 +14,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use harness::check::verify::{VerifyConfig, verify};
 use harness::conformance::{concurrent_increments, sequential_equivalence};
 use harness::report::format_nanos;
 use harness::runner::{RunConfig, StopAfter, run};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use scenarios::config::ConfigScenario;
+use scenarios::ledger::{LedgerScenario, LedgerVariant};
 use scenarios::{KeyDist, Scenario, Workload};
 
 /// Copy-on-write behind a mutex.
@@ -72,6 +76,18 @@ fn main() {
         increments.increments, increments.reads_checked
     );
 
+    let report = verify::<_, CowMutex<_>>(
+        LedgerScenario::new(LedgerVariant::Mixed),
+        &VerifyConfig::default(),
+    );
+    assert!(report.verified(), "{}", report.describe());
+    println!(
+        "verify: {} ({} runs, {} operations checked)",
+        report.verdict(),
+        report.runs,
+        report.ops_checked
+    );
+
     let config = RunConfig {
         threads: 2,
         size: 64,
@@ -100,6 +116,16 @@ mod tests {
     #[test]
     fn cow_mutex_matches_the_model() {
         sequential_equivalence::<_, CowMutex<_>>(ConfigScenario::new(), 16, 2_000, 3).unwrap();
+    }
+
+    #[test]
+    fn cow_mutex_verifies_as_linearizable() {
+        let config = VerifyConfig {
+            runs: 2,
+            ..VerifyConfig::default()
+        };
+        let report = verify::<_, CowMutex<_>>(LedgerScenario::new(LedgerVariant::Mixed), &config);
+        assert!(report.verified(), "{}", report.describe());
     }
 
     #[test]

@@ -22,3 +22,4 @@ pub mod record;
 pub mod render;
 pub mod scenario_model;
 mod shrink;
+pub mod verify;

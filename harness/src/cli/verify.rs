@@ -1,8 +1,7 @@
 //! `harness verify`: records concurrent runs of each strategy and checks
 //! every history against the scenario's own model.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use comfy_table::Table;
 use comfy_table::presets::ASCII_MARKDOWN;
@@ -11,11 +10,7 @@ use scenarios::{Increments, Mergeable, Workload};
 
 use super::CliError;
 use super::args::VerifyArgs;
-use crate::check::anomalies::lost_updates;
-use crate::check::linearizability::{Verdict, check};
-use crate::check::record::{RecordConfig, record};
-use crate::check::render::timeline;
-use crate::check::scenario_model::ScenarioModel;
+use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::{Strategy, StrategyOptions, mutants};
@@ -127,73 +122,34 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
 
     fn visit<T: Strategy<S>>(self, name: &'static str) -> Outcome {
         let args = self.args;
-        let model = ScenarioModel {
-            scenario: self.scenario.clone(),
+        let config = VerifyConfig {
+            threads: args.threads,
+            ops_per_thread: args.ops,
+            runs: args.runs,
             size: args.size,
+            workload: self.workload,
+            seed: args.seed,
+            options: StrategyOptions {
+                on_conflict: args.on_conflict.into(),
+                validate: args.validate.into(),
+                ..StrategyOptions::default()
+            },
+            timeout: args.timeout,
+            budget: args.budget,
         };
-        let scenario = Arc::new(self.scenario);
-        let mut outcome = Outcome {
+        let report = verify::<S, T>(self.scenario, &config);
+        Outcome {
             strategy: name,
-            runs: 0,
-            ops: 0,
-            elapsed: Duration::ZERO,
-            verdict: "linearizable".to_owned(),
-            details: None,
-        };
-        for run in 0..args.runs {
-            let config = RecordConfig {
-                threads: args.threads,
-                ops_per_thread: args.ops,
-                size: args.size,
-                workload: self.workload,
-                seed: args.seed.wrapping_add(run as u64),
-                timeout: args.timeout,
-                options: StrategyOptions {
-                    on_conflict: args.on_conflict.into(),
-                    validate: args.validate.into(),
-                    ..StrategyOptions::default()
-                },
-            };
-            outcome.runs += 1;
-            let recording = match record::<S, T>(&scenario, &config) {
-                Ok(recording) => recording,
-                Err(failure) => {
-                    outcome.verdict = format!("failed (run {})", run + 1);
-                    outcome.details = Some(failure.0);
-                    break;
-                }
-            };
-            outcome.ops += recording.history.len();
-            let started = Instant::now();
-            let lost = lost_updates(&*scenario, &recording);
-            let verdict = check(&model, &recording.history, args.budget, 2);
-            outcome.elapsed += started.elapsed();
-            if let Some(lost) = lost {
-                outcome.verdict = format!("{lost} (run {})", run + 1);
-                outcome.details = match verdict {
-                    Verdict::NotLinearizable(found) => Some(timeline(&model, &found)),
-                    _ => Some(format!("seed {}", config.seed)),
-                };
-                break;
-            }
-            match verdict {
-                Verdict::Linearizable => {}
-                Verdict::NotLinearizable(found) => {
-                    outcome.verdict = format!("NOT linearizable (run {})", run + 1);
-                    outcome.details = Some(format!(
-                        "seed {}\n{}",
-                        config.seed,
-                        timeline(&model, &found)
-                    ));
-                    break;
-                }
-                Verdict::Unknown(reason) => {
-                    outcome.verdict = format!("unknown (run {})", run + 1);
-                    outcome.details = Some(reason);
-                    break;
-                }
-            }
+            runs: report.runs,
+            ops: report.ops_checked,
+            elapsed: report.checker_time,
+            verdict: report.verdict(),
+            details: (!report.verified()).then(|| {
+                let described = report.describe();
+                described
+                    .split_once('\n')
+                    .map_or(described.clone(), |(_, evidence)| evidence.to_owned())
+            }),
         }
-        outcome
     }
 }

@@ -1,0 +1,194 @@
+//! Verification as one call: record concurrent runs of a strategy, check
+//! each for lost updates (linear time) and linearizability against the
+//! scenario's own model, and stop at the first problem.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use harness::check::verify::{VerifyConfig, verify};
+//! use harness::strategy::MutexStrategy;
+//! use scenarios::ledger::{LedgerScenario, LedgerVariant};
+//!
+//! let report = verify::<_, MutexStrategy<_>>(
+//!     LedgerScenario::new(LedgerVariant::Mixed),
+//!     &VerifyConfig::default(),
+//! );
+//! assert!(report.verified(), "{}", report.describe());
+//! ```
+//!
+//! The strategy may be any type implementing the public `Strategy` trait,
+//! defined in any crate.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use scenarios::{Increments, KeyDist, Workload};
+
+use super::anomalies::{LostUpdates, lost_updates};
+use super::linearizability::{Verdict, check};
+use super::record::{RecordConfig, record};
+use super::render::timeline;
+use super::scenario_model::ScenarioModel;
+use crate::strategy::{Strategy, StrategyOptions};
+
+/// How hard to try.
+#[derive(Clone, Debug)]
+pub struct VerifyConfig {
+    pub threads: usize,
+    pub ops_per_thread: usize,
+    /// Recorded runs; run `k` uses seed `seed + k`.
+    pub runs: usize,
+    /// A small state makes operations collide.
+    pub size: usize,
+    pub workload: Workload,
+    pub seed: u64,
+    pub options: StrategyOptions,
+    /// Watchdog per run.
+    pub timeout: Duration,
+    /// Checker time per run.
+    pub budget: Duration,
+}
+
+impl Default for VerifyConfig {
+    fn default() -> Self {
+        Self {
+            threads: 3,
+            ops_per_thread: 200,
+            runs: 5,
+            size: 3,
+            workload: Workload::new(0.5, KeyDist::Uniform).expect("a valid ratio"),
+            seed: 1,
+            options: StrategyOptions::default(),
+            timeout: Duration::from_secs(10),
+            budget: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What verification found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Finding {
+    /// Every run was linearizable.
+    Verified,
+    /// A run lost acknowledged writes; `counterexample` is the search's.
+    LostUpdates {
+        lost: LostUpdates,
+        counterexample: Option<String>,
+    },
+    /// A run was not linearizable.
+    NotLinearizable { counterexample: String },
+    /// The checker's budget ran out.
+    Unknown(String),
+    /// The run itself failed: a panic, or a watchdog timeout.
+    Failed(String),
+}
+
+/// The outcome of [`verify`].
+#[derive(Clone, Debug)]
+pub struct VerifyReport {
+    /// Runs done, including the one that found a problem.
+    pub runs: usize,
+    pub ops_checked: usize,
+    pub checker_time: Duration,
+    /// The seed of the last run.
+    pub seed: u64,
+    pub finding: Finding,
+}
+
+impl VerifyReport {
+    pub fn verified(&self) -> bool {
+        self.finding == Finding::Verified
+    }
+
+    /// A one-line verdict.
+    pub fn verdict(&self) -> String {
+        let run = self.runs;
+        match &self.finding {
+            Finding::Verified => "linearizable".to_owned(),
+            Finding::LostUpdates { lost, .. } => format!("{lost} (run {run})"),
+            Finding::NotLinearizable { .. } => format!("NOT linearizable (run {run})"),
+            Finding::Unknown(_) => format!("unknown (run {run})"),
+            Finding::Failed(_) => format!("failed (run {run})"),
+        }
+    }
+
+    /// The verdict with its evidence (counterexample, reason).
+    pub fn describe(&self) -> String {
+        let evidence = match &self.finding {
+            Finding::Verified => return self.verdict(),
+            Finding::LostUpdates { counterexample, .. } => counterexample
+                .clone()
+                .unwrap_or_else(|| format!("seed {}", self.seed)),
+            Finding::NotLinearizable { counterexample } => {
+                format!("seed {}\n{counterexample}", self.seed)
+            }
+            Finding::Unknown(reason) | Finding::Failed(reason) => reason.clone(),
+        };
+        format!("{}\n{evidence}", self.verdict())
+    }
+}
+
+/// Verifies strategy `T` on `scenario`.
+pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig) -> VerifyReport {
+    let model = ScenarioModel {
+        scenario: scenario.clone(),
+        size: config.size,
+    };
+    let scenario = Arc::new(scenario);
+    let mut report = VerifyReport {
+        runs: 0,
+        ops_checked: 0,
+        checker_time: Duration::ZERO,
+        seed: config.seed,
+        finding: Finding::Verified,
+    };
+    for run in 0..config.runs {
+        report.runs += 1;
+        report.seed = config.seed.wrapping_add(run as u64);
+        report.finding = verify_run::<S, T>(&scenario, &model, config, &mut report);
+        if report.finding != Finding::Verified {
+            break;
+        }
+    }
+    report
+}
+
+fn verify_run<S: Increments, T: Strategy<S>>(
+    scenario: &Arc<S>,
+    model: &ScenarioModel<S>,
+    config: &VerifyConfig,
+    report: &mut VerifyReport,
+) -> Finding {
+    let record_config = RecordConfig {
+        threads: config.threads,
+        ops_per_thread: config.ops_per_thread,
+        size: config.size,
+        workload: config.workload,
+        seed: report.seed,
+        options: config.options.clone(),
+        timeout: config.timeout,
+    };
+    let recording = match record::<S, T>(scenario, &record_config) {
+        Ok(recording) => recording,
+        Err(failure) => return Finding::Failed(failure.0),
+    };
+    report.ops_checked += recording.history.len();
+    let started = Instant::now();
+    let lost = lost_updates(&**scenario, &recording);
+    let verdict = check(model, &recording.history, config.budget, 2);
+    report.checker_time += started.elapsed();
+    let counterexample = match &verdict {
+        Verdict::NotLinearizable(found) => Some(timeline(model, found)),
+        _ => None,
+    };
+    match (lost, verdict) {
+        (Some(lost), _) => Finding::LostUpdates {
+            lost,
+            counterexample,
+        },
+        (None, Verdict::Linearizable) => Finding::Verified,
+        (None, Verdict::NotLinearizable(_)) => Finding::NotLinearizable {
+            counterexample: counterexample.expect("made above"),
+        },
+        (None, Verdict::Unknown(reason)) => Finding::Unknown(reason),
+    }
+}
