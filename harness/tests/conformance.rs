@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
 use harness::conformance::{ConformanceError, concurrent_increments, sequential_equivalence};
+use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use scenarios::config::{Config, ConfigScenario, ConfigWrite};
@@ -148,59 +149,27 @@ impl StrategyHandle<ConfigScenario> for Forgetful {
     }
 }
 
-/// Mutant: read the current snapshot, compute, store it back, with nothing
-/// serializing writers (the naive wrapper that loses updates).
-struct RacySwap {
-    scenario: Arc<ConfigScenario>,
-    current: Arc<ArcSwap<Config>>,
-}
-
-impl Strategy<ConfigScenario> for RacySwap {
-    type Handle = Self;
-    fn new(scenario: Arc<ConfigScenario>, initial: Config, _: &StrategyOptions) -> Self {
-        let current = Arc::new(ArcSwap::from_pointee(initial));
-        Self { scenario, current }
-    }
-    fn handle(&self) -> Self {
-        Self {
-            scenario: Arc::clone(&self.scenario),
-            current: Arc::clone(&self.current),
-        }
-    }
-}
-
-impl StrategyHandle<ConfigScenario> for RacySwap {
-    fn read<R>(&mut self, f: impl FnOnce(&Config) -> R) -> R {
-        f(&self.current.load())
-    }
-    fn write(&mut self, op: &ConfigWrite) -> scenarios::config::ConfigWriteOutput {
-        let mut next = Config::clone(&self.current.load());
-        let output = self.scenario.write(&mut next, op);
-        std::thread::yield_now();
-        self.current.store(Arc::new(next));
-        output
-    }
-}
-
 /// Mutant: publishes each write in two steps, the first with the flag
 /// flipped but the enabled count not yet updated.
 struct TornPublish {
-    inner: RacySwap,
+    scenario: Arc<ConfigScenario>,
+    current: Arc<ArcSwap<Config>>,
     writer: Arc<Mutex<()>>,
 }
 
 impl Strategy<ConfigScenario> for TornPublish {
     type Handle = Self;
-    fn new(scenario: Arc<ConfigScenario>, initial: Config, options: &StrategyOptions) -> Self {
-        let inner = RacySwap::new(scenario, initial, options);
+    fn new(scenario: Arc<ConfigScenario>, initial: Config, _: &StrategyOptions) -> Self {
         Self {
-            inner,
+            scenario,
+            current: Arc::new(ArcSwap::from_pointee(initial)),
             writer: Arc::default(),
         }
     }
     fn handle(&self) -> Self {
         Self {
-            inner: self.inner.handle(),
+            scenario: Arc::clone(&self.scenario),
+            current: Arc::clone(&self.current),
             writer: Arc::clone(&self.writer),
         }
     }
@@ -208,20 +177,20 @@ impl Strategy<ConfigScenario> for TornPublish {
 
 impl StrategyHandle<ConfigScenario> for TornPublish {
     fn read<R>(&mut self, f: impl FnOnce(&Config) -> R) -> R {
-        self.inner.read(f)
+        f(&self.current.load())
     }
     fn write(&mut self, op: &ConfigWrite) -> scenarios::config::ConfigWriteOutput {
         let _serialized = self.writer.lock().unwrap();
-        let before = Config::clone(&self.inner.current.load());
+        let before = Config::clone(&self.current.load());
         let mut next = before.clone();
-        let output = self.inner.scenario.write(&mut next, op);
+        let output = self.scenario.write(&mut next, op);
         let half = Config {
             enabled: before.enabled,
             ..next.clone()
         };
-        self.inner.current.store(Arc::new(half));
+        self.current.store(Arc::new(half));
         std::thread::yield_now();
-        self.inner.current.store(Arc::new(next));
+        self.current.store(Arc::new(next));
         output
     }
 }
@@ -243,7 +212,7 @@ fn sequential_check_catches_a_forgotten_write() {
 fn increment_check_catches_lost_updates() {
     let caught = (0..5).any(|_| {
         matches!(
-            concurrent_increments::<_, RacySwap>(
+            concurrent_increments::<_, RacySwap<_>>(
                 ConfigScenario::new(),
                 8,
                 4,

@@ -5,16 +5,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use harness::check::history::Operation;
 use harness::check::linearizability::{Verdict, check};
 use harness::check::record::{RecordConfig, record};
 use harness::check::render::timeline;
 use harness::check::scenario_model::ScenarioModel;
+use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
-use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
+use harness::strategy::{Strategy, StrategyOptions};
 use scenarios::ledger::{LedgerScenario, LedgerVariant};
-use scenarios::{KeyDist, Mergeable, Scenario, Workload};
+use scenarios::{KeyDist, Mergeable, Workload};
 
 fn config(threads: usize, ops_per_thread: usize, seed: u64) -> RecordConfig {
     RecordConfig {
@@ -81,39 +81,6 @@ fn every_strategys_recorded_ledger_histories_are_linearizable() {
         .filter_map(|name| registry::visit(name, Linearizable).unwrap().err())
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-}
-
-/// Mutant: read the shared reference, compute, store it back, with nothing
-/// serializing writers.
-struct RacySwap<S: Scenario> {
-    scenario: Arc<S>,
-    current: Arc<ArcSwap<S::State>>,
-}
-
-impl<S: Scenario> Strategy<S> for RacySwap<S> {
-    type Handle = Self;
-    fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
-        let current = Arc::new(ArcSwap::from_pointee(initial));
-        Self { scenario, current }
-    }
-    fn handle(&self) -> Self {
-        Self {
-            scenario: Arc::clone(&self.scenario),
-            current: Arc::clone(&self.current),
-        }
-    }
-}
-
-impl<S: Scenario> StrategyHandle<S> for RacySwap<S> {
-    fn read<R>(&mut self, f: impl FnOnce(&S::State) -> R) -> R {
-        f(&self.current.load())
-    }
-    fn write(&mut self, op: &S::Write) -> S::WriteOutput {
-        let mut next = S::State::clone(&self.current.load());
-        let output = self.scenario.write(&mut next, op);
-        self.current.store(Arc::new(next));
-        output
-    }
 }
 
 #[test]
