@@ -362,11 +362,15 @@ fn reload<R: Repr>(config: &mut Config<R>, seed: u64) {
     config.enabled = config.flags.iter().filter(|&&on| on).count();
 }
 
-/// A tiny deterministic bit source, so a reload seed always means the same values.
-struct SplitMix64(u64);
+/// SplitMix64 (Steele, Lea and Flood, 2014): the deterministic bit source a
+/// reload seed stands for, so a seed always means the same values. Public
+/// so reference models can derive the same reload without copying it.
+#[derive(Clone, Copy, Debug)]
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

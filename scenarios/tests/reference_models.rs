@@ -127,19 +127,9 @@ fn matches_twin<S: Observed>(
 
 // The config twin.
 
-/// SplitMix64 as published (Steele, Lea and Flood, 2014): the bit source a
-/// reload seed stands for.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
+// A reload seed stands for the bits of the model's own SplitMix64: the
+// twin shares the bit source, not the logic under test.
+use scenarios::config::SplitMix64;
 
 #[derive(Clone, Debug)]
 struct ConfigTwin {

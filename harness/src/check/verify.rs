@@ -111,10 +111,11 @@ impl VerifyReport {
         }
     }
 
-    /// The verdict with its evidence (counterexample, reason).
-    pub fn describe(&self) -> String {
-        let evidence = match &self.finding {
-            Finding::Verified => return self.verdict(),
+    /// What backs a verdict other than `linearizable`: the counterexample,
+    /// or the reason.
+    pub fn evidence(&self) -> Option<String> {
+        Some(match &self.finding {
+            Finding::Verified => return None,
             Finding::LostUpdates { counterexample, .. } => counterexample
                 .clone()
                 .unwrap_or_else(|| format!("seed {}", self.seed)),
@@ -122,8 +123,15 @@ impl VerifyReport {
                 format!("seed {}\n{counterexample}", self.seed)
             }
             Finding::Unknown(reason) | Finding::Failed(reason) => reason.clone(),
-        };
-        format!("{}\n{evidence}", self.verdict())
+        })
+    }
+
+    /// The verdict with its evidence.
+    pub fn describe(&self) -> String {
+        match self.evidence() {
+            None => self.verdict(),
+            Some(evidence) => format!("{}\n{evidence}", self.verdict()),
+        }
     }
 }
 

@@ -144,12 +144,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             ops: report.ops_checked,
             elapsed: report.checker_time,
             verdict: report.verdict(),
-            details: (!report.verified()).then(|| {
-                let described = report.describe();
-                described
-                    .split_once('\n')
-                    .map_or(described.clone(), |(_, evidence)| evidence.to_owned())
-            }),
+            details: report.evidence(),
         }
     }
 }
