@@ -10,11 +10,13 @@
 //! * [`models`]: the `register` and `kv` models `harness check-history` reads;
 //! * [`record`]: histories of real runs; [`scenario_model`]: a scenario's own
 //!   model as the specification; [`anomalies`]: linear-time checks run
-//!   before the search.
+//!   before the search;
+//! * [`interleavings`]: small cases checked under loom and shuttle.
 
 pub mod anomalies;
 pub mod format;
 pub mod history;
+pub mod interleavings;
 pub mod linearizability;
 pub mod models;
 mod partition;

@@ -1,0 +1,45 @@
+//! crossbeam's `Backoff`, as a yield: under a model checker a spinning
+//! thread must give the scheduler a chance to run the thread it waits for.
+
+use std::cell::Cell;
+
+use super::primitives::thread;
+
+/// crossbeam's limits: `spin` counts up to the first, `snooze` to the
+/// second, and past the second [`Backoff::is_completed`] says to block.
+const SPIN_LIMIT: u32 = 6;
+const YIELD_LIMIT: u32 = 10;
+
+#[derive(Default)]
+pub struct Backoff {
+    step: Cell<u32>,
+}
+
+impl Backoff {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn reset(&self) {
+        self.step.set(0);
+    }
+
+    pub fn spin(&self) {
+        self.wait_up_to(SPIN_LIMIT);
+    }
+
+    pub fn snooze(&self) {
+        self.wait_up_to(YIELD_LIMIT);
+    }
+
+    pub fn is_completed(&self) -> bool {
+        self.step.get() > YIELD_LIMIT
+    }
+
+    fn wait_up_to(&self, limit: u32) {
+        thread::yield_now();
+        if self.step.get() <= limit {
+            self.step.set(self.step.get() + 1);
+        }
+    }
+}
