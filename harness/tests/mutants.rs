@@ -44,6 +44,9 @@ caught! {
     // writes only (a read cannot lose an update).
     unsynced_merge_loses_updates: "unsynced-merge", ledger(), writes_only(40)
         => Finding::LostUpdates { .. },
+    // Writers are serialized, so nothing is lost: only the search sees it.
+    torn_read_is_not_linearizable: "torn-read", ledger(), VerifyConfig::default()
+        => Finding::NotLinearizable { .. },
 }
 
 #[test]

@@ -5,17 +5,19 @@
 
 mod deadlock;
 mod racy_swap;
+mod torn_read;
 mod unsynced_merge;
 
 use scenarios::Mergeable;
 
 pub use self::deadlock::Deadlock;
 pub use self::racy_swap::RacySwap;
+pub use self::torn_read::TornRead;
 pub use self::unsynced_merge::UnsyncedMerge;
 use super::registry::StrategyVisitor;
 
 /// Every mutant's name.
-pub const NAMES: &[&str] = &["racy-swap", "deadlock", "unsynced-merge"];
+pub const NAMES: &[&str] = &["racy-swap", "deadlock", "unsynced-merge", "torn-read"];
 
 /// Calls `visitor` with the mutant called `name`, if there is one.
 pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Option<V::Output> {
@@ -23,6 +25,7 @@ pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Opt
         "racy-swap" => Some(visitor.visit::<RacySwap<S>>("racy-swap")),
         "deadlock" => Some(visitor.visit::<Deadlock<S>>("deadlock")),
         "unsynced-merge" => Some(visitor.visit::<UnsyncedMerge<S>>("unsynced-merge")),
+        "torn-read" => Some(visitor.visit::<TornRead<S>>("torn-read")),
         _ => None,
     }
 }
