@@ -275,6 +275,9 @@ pub enum ConfigChange {
     LogLevel(LogLevel),
     Timeout(u32),
     Enabled(i64),
+    /// Writes added to the version, modulo 2^64, so that a diff from a
+    /// newer state to an older one (which a broken strategy can publish)
+    /// wraps instead of overflowing.
     Version(u64),
 }
 
@@ -304,7 +307,7 @@ impl<R: Repr> Mergeable for ConfigScenario<R> {
             ));
         }
         if from.version != to.version {
-            changes.push(ConfigChange::Version(to.version - from.version));
+            changes.push(ConfigChange::Version(to.version.wrapping_sub(from.version)));
         }
         changes
     }
@@ -334,7 +337,7 @@ impl<R: Repr> Mergeable for ConfigScenario<R> {
                 ConfigChange::Enabled(delta) => {
                     config.enabled = (config.enabled as i64 + delta) as usize;
                 }
-                ConfigChange::Version(delta) => config.version += delta,
+                ConfigChange::Version(delta) => config.version = config.version.wrapping_add(delta),
             }
         }
     }

@@ -289,6 +289,9 @@ pub enum LedgerChange {
     /// The player's new balance, or `None` if the player is gone.
     Balance(String, Option<u64>),
     Total(i128),
+    /// Writes added to the version, modulo 2^64, so that a diff from a
+    /// newer state to an older one (which a broken strategy can publish)
+    /// wraps instead of overflowing.
     Version(u64),
 }
 
@@ -314,7 +317,7 @@ impl<R: Repr> Mergeable for LedgerScenario<R> {
             ));
         }
         if to.version != from.version {
-            changes.push(LedgerChange::Version(to.version - from.version));
+            changes.push(LedgerChange::Version(to.version.wrapping_sub(from.version)));
         }
         changes
     }
@@ -344,7 +347,9 @@ impl<R: Repr> Mergeable for LedgerScenario<R> {
                     ledger.total = u64::try_from(i128::from(ledger.total) + delta)
                         .expect("a merged total stays within u64");
                 }
-                LedgerChange::Version(delta) => ledger.version += delta,
+                LedgerChange::Version(delta) => {
+                    ledger.version = ledger.version.wrapping_add(*delta)
+                }
             }
         }
     }

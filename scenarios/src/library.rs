@@ -524,6 +524,9 @@ pub enum LibraryChange<R: Repr = Std> {
     Member(MemberId, Option<Member<R>>),
     MemberName(MemberId, String),
     MemberItem(MemberId, Isbn, ItemId, bool),
+    /// Writes added to the version, modulo 2^64, so that a diff from a
+    /// newer state to an older one (which a broken strategy can publish)
+    /// wraps instead of overflowing.
     Version(u64),
 }
 
@@ -558,7 +561,9 @@ impl<R: Repr> Mergeable for LibraryScenario<R> {
             &mut changes,
         );
         if to.version != from.version {
-            changes.push(LibraryChange::Version(to.version - from.version));
+            changes.push(LibraryChange::Version(
+                to.version.wrapping_sub(from.version),
+            ));
         }
         changes
     }
@@ -650,7 +655,7 @@ impl<R: Repr> Mergeable for LibraryScenario<R> {
                         set_listed(&mut member.lent, (*isbn, *item), *listed);
                     }
                 }
-                C::Version(delta) => library.version += delta,
+                C::Version(delta) => library.version = library.version.wrapping_add(*delta),
             }
         }
     }
@@ -1913,6 +1918,9 @@ mod tests {
             if n % 16 == 15 {
                 let changes = s.diff(&checkpoint, &library);
                 assert_eq!(applied(&s, &checkpoint, &changes), library);
+                // A broken strategy can publish the older state after the newer.
+                let backwards = s.diff(&library, &checkpoint);
+                assert_eq!(applied(&s, &library, &backwards), checkpoint);
                 checkpoint = library.clone();
             }
         }

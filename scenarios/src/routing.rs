@@ -798,6 +798,9 @@ pub enum RoutingChange<R: Repr = Std> {
         backend: Option<Backend>,
     },
     Routes(isize),
+    /// Writes added to the version, modulo 2^64, so that a diff from a
+    /// newer state to an older one (which a broken strategy can publish)
+    /// wraps instead of overflowing.
     Version(u64),
 }
 
@@ -855,7 +858,9 @@ impl<R: Repr> Mergeable for RoutingScenario<R> {
             ));
         }
         if from.version != to.version {
-            changes.push(RoutingChange::Version(to.version - from.version));
+            changes.push(RoutingChange::Version(
+                to.version.wrapping_sub(from.version),
+            ));
         }
         changes
     }
@@ -906,7 +911,9 @@ impl<R: Repr> Mergeable for RoutingScenario<R> {
                         .checked_add_signed(*delta)
                         .expect("a merged route count stays positive");
                 }
-                (RoutingChange::Version(delta), _) => state.version += delta,
+                (RoutingChange::Version(delta), _) => {
+                    state.version = state.version.wrapping_add(*delta)
+                }
                 (change, table) => panic!("cannot apply {change:?} to a {} table", table.variant()),
             }
         }
@@ -1674,6 +1681,10 @@ mod tests {
                 R::NAME
             );
             assert!(s.diff(&state, &rebuilt).is_empty());
+            // A broken strategy can publish the older state after the newer.
+            let mut back = state.clone();
+            s.apply_changes(&mut back, &s.diff(&state, &previous));
+            assert_eq!(back, previous, "{variant}/{} write {at} backwards", R::NAME);
         }
         s.check_invariants(&state).unwrap();
     }

@@ -2,7 +2,8 @@
 //! representation, over states reached by generated writes:
 //!
 //! 1. `diff` then `apply_changes` rebuilds the newer state, whether the diff
-//!    spans one write or several;
+//!    spans one write or several, and the older one from a diff taken
+//!    backwards (a broken strategy can publish an older state after a newer);
 //! 2. two writes from the same state whose diffs do not conflict (validating
 //!    writes) commute: merging either onto the other gives the same state;
 //! 3. validating writes reports a conflict exactly when the non-commuting
@@ -81,7 +82,8 @@ fn generated_writes<S: Scenario>(
 
 /// Law 1: the states `initial`, then after each of `writes`; every diff
 /// between two of them, spanning any number of writes, applied to the older
-/// rebuilds the newer.
+/// rebuilds the newer, and taken backwards, applied to the newer rebuilds
+/// the older.
 fn diffs_rebuild<S: Mergeable>(
     s: &S,
     initial: S::State,
@@ -105,6 +107,8 @@ fn diffs_rebuild<S: Mergeable>(
                 &writes[i..=i + span],
                 changes
             );
+            let backwards = s.diff(newer, older);
+            prop_assert_eq!(&applied(s, newer, &backwards), older, "{:?}", backwards);
         }
     }
     Ok(())

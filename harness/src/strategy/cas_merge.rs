@@ -21,6 +21,10 @@
 //! diff skips shared subtrees, so a merge costs the size of the changes, not
 //! of the state. Choose it for large states with many writers touching
 //! different parts (per-tenant tables, per-player balances).
+//!
+//! The calculation and the merge are shared with the `unsynced-merge`
+//! mutant, which commits them with a plain store to show what the
+//! compare-and-swap is for.
 
 use scenarios::merge::conflicts;
 use scenarios::{Mergeable, Validate};
@@ -95,30 +99,23 @@ impl<S: Mergeable> CasMergeHandle<S> {
             validate,
             ..
         } = &*self.shared;
-        let previous = current.load_full();
-        let mut next = S::State::clone(&previous);
-        let output = scenario.write(&mut next, op);
-        let next = Arc::new(next);
-        let seen = current.compare_and_swap(&previous, Arc::clone(&next));
-        if Arc::ptr_eq(&seen, &previous) {
+        let calculated = calculate(&**scenario, current, op);
+        let seen = current.compare_and_swap(&calculated.previous, Arc::clone(&calculated.next));
+        if Arc::ptr_eq(&seen, &calculated.previous) {
             self.tally.fast_forwards += 1;
-            return Attempt::Committed(output);
+            return Attempt::Committed(calculated.output);
         }
-        let read_set = scenario.read_set(&previous, op);
-        let mine = scenario.diff(&previous, &next);
+        let mine = MyChanges::of(&**scenario, &calculated, op);
         let mut seen = Arc::clone(&*seen);
         loop {
-            let theirs = scenario.diff(&previous, &seen);
-            if conflicts(&**scenario, &theirs, &mine, &read_set, *validate) {
+            let Some(merged) = merge_onto(&**scenario, &seen, &calculated, &mine, *validate) else {
                 self.tally.conflicts += 1;
                 return Attempt::Conflict;
-            }
-            let mut merged = S::State::clone(&seen);
-            scenario.apply_changes(&mut merged, &mine);
+            };
             let now = current.compare_and_swap(&seen, Arc::new(merged));
             if Arc::ptr_eq(&now, &seen) {
                 self.tally.merges += 1;
-                return Attempt::Committed(output);
+                return Attempt::Committed(calculated.output);
             }
             seen = Arc::clone(&*now);
         }
@@ -173,4 +170,63 @@ impl<S: Mergeable> StrategyHandle<S> for CasMergeHandle<S> {
         }
         counters
     }
+}
+
+/// A write computed on a snapshot, not yet committed.
+pub(crate) struct Calculated<S: Mergeable> {
+    /// The version the write started from: the merge's common ancestor.
+    previous: Arc<S::State>,
+    /// `previous` with the write applied.
+    next: Arc<S::State>,
+    pub(crate) output: S::WriteOutput,
+}
+
+/// Calculation: applies `op` to a copy of the current version.
+pub(crate) fn calculate<S: Mergeable>(
+    scenario: &S,
+    current: &Published<S::State>,
+    op: &S::Write,
+) -> Calculated<S> {
+    let previous = current.load_full();
+    let mut next = S::State::clone(&previous);
+    let output = scenario.write(&mut next, op);
+    Calculated {
+        previous,
+        next: Arc::new(next),
+        output,
+    }
+}
+
+/// What a calculated write changed and read, for merging it elsewhere.
+pub(crate) struct MyChanges<S: Mergeable> {
+    changes: Vec<S::Change>,
+    read_set: Vec<S::Leaf>,
+}
+
+impl<S: Mergeable> MyChanges<S> {
+    pub(crate) fn of(scenario: &S, calculated: &Calculated<S>, op: &S::Write) -> Self {
+        Self {
+            changes: scenario.diff(&calculated.previous, &calculated.next),
+            read_set: scenario.read_set(&calculated.previous, op),
+        }
+    }
+}
+
+/// `seen`, the version found when committing, with this write's changes
+/// applied, or `None` if they conflict with what changed between the
+/// write's `previous` and `seen`.
+pub(crate) fn merge_onto<S: Mergeable>(
+    scenario: &S,
+    seen: &S::State,
+    calculated: &Calculated<S>,
+    mine: &MyChanges<S>,
+    validate: Validate,
+) -> Option<S::State> {
+    let theirs = scenario.diff(&calculated.previous, seen);
+    if conflicts(scenario, &theirs, &mine.changes, &mine.read_set, validate) {
+        return None;
+    }
+    let mut merged = S::State::clone(seen);
+    scenario.apply_changes(&mut merged, &mine.changes);
+    Some(merged)
 }

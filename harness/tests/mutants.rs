@@ -1,0 +1,118 @@
+//! Every checker proves itself: each deliberately broken strategy (mutant)
+//! is verified with settings that must catch it, and must be found out by
+//! the check that claims to catch its kind of bug. The list below is also
+//! the list of mutants covered: a mutant added without a test here fails.
+
+use std::time::Duration;
+
+use harness::check::verify::{Finding, VerifyConfig, VerifyReport, verify};
+use harness::strategy::registry::{self, StrategyVisitor};
+use harness::strategy::{Strategy, mutants};
+use scenarios::ledger::{LedgerScenario, LedgerVariant};
+use scenarios::{Increments, KeyDist, Mergeable, Workload};
+
+/// One test per mutant: `test: "name", scenario, config => expected finding`.
+macro_rules! caught {
+    ($($test:ident: $name:literal, $scenario:expr, $config:expr => $finding:pat $(if $guard:expr)?,)*) => {
+        /// Every mutant this file catches.
+        const CAUGHT: &[&str] = &[$($name),*];
+
+        $(
+            #[test]
+            fn $test() {
+                let report = verify_mutant($name, $scenario, $config);
+                println!("{}: {}", $name, report.verdict());
+                assert!(!report.verified(), "{} passed verification", $name);
+                assert!(
+                    matches!(&report.finding, $finding $(if $guard)?),
+                    "{} was caught by the wrong check: {}",
+                    $name,
+                    report.describe()
+                );
+            }
+        )*
+    };
+}
+
+caught! {
+    // Slow writes keep two read-compute-stores in flight at once.
+    racy_swap_loses_updates: "racy-swap", slow_ledger(Duration::from_micros(50)),
+        VerifyConfig::default() => Finding::LostUpdates { .. },
+    deadlock_is_named_by_the_watchdog: "deadlock", ledger(), watchdog(Duration::from_millis(500))
+        => Finding::Failed(reason) if reason.starts_with("stuck:"),
+    // Its load-to-store window is a few microseconds: many runs, and
+    // writes only (a read cannot lose an update).
+    unsynced_merge_loses_updates: "unsynced-merge", ledger(), writes_only(40)
+        => Finding::LostUpdates { .. },
+    // Writers are serialized, so nothing is lost: only the search sees it.
+    torn_read_is_not_linearizable: "torn-read", ledger(), VerifyConfig::default()
+        => Finding::NotLinearizable { .. },
+}
+
+#[test]
+fn every_mutant_has_a_test_that_catches_it() {
+    let missing: Vec<&str> = mutants::NAMES
+        .iter()
+        .copied()
+        .filter(|name| !CAUGHT.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "no catching test for {missing:?}");
+}
+
+#[test]
+fn no_mutant_is_a_real_strategy() {
+    let all = registry::parse_list("all").expect("all resolves");
+    for name in mutants::NAMES {
+        assert!(!all.contains(name), "{name} runs in `all`");
+        assert!(registry::parse_list(name).is_err(), "{name} is registered");
+    }
+}
+
+/// The ledger with transfers, the scenario every mutant is caught on.
+fn ledger() -> LedgerScenario {
+    LedgerScenario::new(LedgerVariant::Mixed)
+}
+
+/// The ledger with every write pausing for `delay` first.
+fn slow_ledger(delay: Duration) -> LedgerScenario {
+    LedgerScenario::with(LedgerVariant::Mixed, delay)
+}
+
+/// Default settings, with no reads and up to `runs` runs.
+fn writes_only(runs: usize) -> VerifyConfig {
+    VerifyConfig {
+        runs,
+        workload: Workload::new(0.0, KeyDist::Uniform).expect("a valid ratio"),
+        ..VerifyConfig::default()
+    }
+}
+
+/// Default settings with a short watchdog.
+fn watchdog(timeout: Duration) -> VerifyConfig {
+    VerifyConfig {
+        timeout,
+        ..VerifyConfig::default()
+    }
+}
+
+/// Verifies the mutant called `name`, selected by name as `harness verify` does.
+fn verify_mutant<S: Mergeable + Increments>(
+    name: &str,
+    scenario: S,
+    config: VerifyConfig,
+) -> VerifyReport {
+    mutants::visit(name, Verify { scenario, config }).expect("a mutant's name")
+}
+
+struct Verify<S> {
+    scenario: S,
+    config: VerifyConfig,
+}
+
+impl<S: Mergeable + Increments> StrategyVisitor<S> for Verify<S> {
+    type Output = VerifyReport;
+
+    fn visit<T: Strategy<S>>(self, _: &'static str) -> VerifyReport {
+        verify::<S, T>(self.scenario, &self.config)
+    }
+}
