@@ -10,7 +10,7 @@
 //! * [`models`]: the `register` and `kv` models `harness check-history` reads;
 //! * [`record`]: histories of real runs; [`scenario_model`]: a scenario's own
 //!   model as the specification; [`anomalies`]: linear-time checks run
-//!   before the search.
+//!   before the search (lost updates, inconsistent reads).
 
 pub mod anomalies;
 pub mod format;

@@ -1,6 +1,7 @@
 //! Verification as one call: record concurrent runs of a strategy, check
-//! each for lost updates (linear time) and linearizability against the
-//! scenario's own model, and stop at the first problem.
+//! each for lost updates and inconsistent reads (linear time) and
+//! linearizability against the scenario's own model, and stop at the first
+//! problem.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use scenarios::{Increments, KeyDist, Workload};
 
-use super::anomalies::{LostUpdates, lost_updates};
+use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
 use super::linearizability::{Verdict, check};
 use super::record::{RecordConfig, record};
 use super::render::timeline;
@@ -74,6 +75,11 @@ pub enum Finding {
         lost: LostUpdates,
         counterexample: Option<String>,
     },
+    /// A read showed a state that never existed; `counterexample` is the search's.
+    InconsistentReads {
+        found: InconsistentReads,
+        counterexample: Option<String>,
+    },
     /// A run was not linearizable.
     NotLinearizable { counterexample: String },
     /// The checker's budget ran out.
@@ -105,6 +111,7 @@ impl VerifyReport {
         match &self.finding {
             Finding::Verified => "linearizable".to_owned(),
             Finding::LostUpdates { lost, .. } => format!("{lost} (run {run})"),
+            Finding::InconsistentReads { found, .. } => format!("{found} (run {run})"),
             Finding::NotLinearizable { .. } => format!("NOT linearizable (run {run})"),
             Finding::Unknown(_) => format!("unknown (run {run})"),
             Finding::Failed(_) => format!("failed (run {run})"),
@@ -119,6 +126,19 @@ impl VerifyReport {
             Finding::LostUpdates { counterexample, .. } => counterexample
                 .clone()
                 .unwrap_or_else(|| format!("seed {}", self.seed)),
+            Finding::InconsistentReads {
+                found,
+                counterexample,
+            } => {
+                let first = format!(
+                    "seed {}\nfirst inconsistent read: {}: {}",
+                    self.seed, found.first, found.reason
+                );
+                match counterexample {
+                    Some(counterexample) => format!("{first}\n{counterexample}"),
+                    None => first,
+                }
+            }
             Finding::NotLinearizable { counterexample } => {
                 format!("seed {}\n{counterexample}", self.seed)
             }
@@ -182,21 +202,71 @@ fn verify_run<S: Increments, T: Strategy<S>>(
     report.ops_checked += recording.history.len();
     let started = Instant::now();
     let lost = lost_updates(&**scenario, &recording);
+    let inconsistent = inconsistent_reads(&**scenario, &recording.history);
     let verdict = check(model, &recording.history, config.budget, 2);
     report.checker_time += started.elapsed();
     let counterexample = match &verdict {
         Verdict::NotLinearizable(found) => Some(timeline(model, found)),
         _ => None,
     };
-    match (lost, verdict) {
-        (Some(lost), _) => Finding::LostUpdates {
+    if let Some(lost) = lost {
+        return Finding::LostUpdates {
             lost,
             counterexample,
-        },
-        (None, Verdict::Linearizable) => Finding::Verified,
-        (None, Verdict::NotLinearizable(_)) => Finding::NotLinearizable {
+        };
+    }
+    if let Some(found) = inconsistent {
+        return Finding::InconsistentReads {
+            found,
+            counterexample,
+        };
+    }
+    match verdict {
+        Verdict::Linearizable => Finding::Verified,
+        Verdict::NotLinearizable(_) => Finding::NotLinearizable {
             counterexample: counterexample.expect("made above"),
         },
-        (None, Verdict::Unknown(reason)) => Finding::Unknown(reason),
+        Verdict::Unknown(reason) => Finding::Unknown(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(finding: Finding) -> VerifyReport {
+        VerifyReport {
+            runs: 2,
+            ops_checked: 1200,
+            checker_time: Duration::from_millis(3),
+            seed: 2,
+            finding,
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_read_is_a_finding_with_the_read_and_the_reason() {
+        let found = InconsistentReads {
+            inconsistent: 3,
+            reads: 150,
+            first: "client 1 [2,8] Total → Total { counted: 2990, total: 3000, players: 3 }"
+                .to_owned(),
+            reason: "a total read counted 2990 credits".to_owned(),
+        };
+        let report = report(Finding::InconsistentReads {
+            found,
+            counterexample: Some("minimal counterexample: …".to_owned()),
+        });
+        assert!(!report.verified());
+        assert_eq!(
+            report.verdict(),
+            "inconsistent reads: 3 of 150 show a state that never existed (run 2)"
+        );
+        assert_eq!(
+            report.evidence().unwrap(),
+            "seed 2\nfirst inconsistent read: client 1 [2,8] Total → Total { counted: 2990, \
+             total: 3000, players: 3 }: a total read counted 2990 credits\nminimal \
+             counterexample: …"
+        );
     }
 }
