@@ -1,11 +1,14 @@
 //! Recorded histories of real runs, checked against the scenario's model:
 //! every strategy's histories are linearizable, and a racy strategy's are
-//! not; and a read of a state that never existed is named as such.
+//! not; a read of a state that never existed is named as such; and the
+//! read probe tells a lock's readers, who wait for a slow write, from
+//! `arc-swap`'s, who do not.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use harness::check::anomalies::inconsistent_reads;
+use harness::check::blocking::{ProbeConfig, ReadClass, probe_reads};
 use harness::check::history::Operation;
 use harness::check::linearizability::{Verdict, check};
 use harness::check::record::{RecordConfig, ScenarioHistory, record};
@@ -13,7 +16,7 @@ use harness::check::render::timeline;
 use harness::check::scenario_model::ScenarioModel;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
-use harness::strategy::{Strategy, StrategyOptions};
+use harness::strategy::{ArcSwapRcu, MutexStrategy, Strategy, StrategyOptions};
 use scenarios::ledger::{
     LedgerRead, LedgerReadOutput, LedgerScenario, LedgerVariant, LedgerWrite, LedgerWriteOutput,
     player,
@@ -163,4 +166,24 @@ fn a_total_read_with_a_transfer_half_applied_is_flagged_and_a_whole_one_is_not()
         found.to_string(),
         "inconsistent reads: 1 of 1 show a state that never existed"
     );
+}
+
+/// A delay long enough that a waiting reader stands out on a loaded
+/// 2-core machine, short enough for a quick test.
+fn probe_config() -> ProbeConfig {
+    ProbeConfig {
+        delay: Duration::from_millis(100),
+        ..ProbeConfig::default()
+    }
+}
+
+#[test]
+fn a_mutexs_reads_wait_for_a_slow_write_and_arc_swaps_never_do() {
+    let scenario = LedgerScenario::new(LedgerVariant::Mixed);
+    let mutex = probe_reads::<_, MutexStrategy<_>>(&scenario, &probe_config()).unwrap();
+    let arc_swap = probe_reads::<_, ArcSwapRcu<_>>(&scenario, &probe_config()).unwrap();
+    println!("mutex: {mutex:?}\narc-swap: {arc_swap:?}");
+    assert_eq!(mutex.class, ReadClass::Wait, "{mutex:?}");
+    assert_eq!(arc_swap.class, ReadClass::NeverWait, "{arc_swap:?}");
+    assert!(mutex.reads_during_write > 0 && arc_swap.reads_during_write > 0);
 }

@@ -1,7 +1,8 @@
 //! Verification as one call: record concurrent runs of a strategy, check
 //! each for lost updates and inconsistent reads (linear time) and
 //! linearizability against the scenario's own model, and stop at the first
-//! problem.
+//! problem; and, in a short phase of its own, classify whether its reads
+//! wait for a slow writer ([`blocking`](super::blocking)).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -25,10 +26,12 @@ use std::time::{Duration, Instant};
 use scenarios::{Increments, KeyDist, Workload};
 
 use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
+use super::blocking::{ProbeConfig, ReadProbe, probe_reads};
 use super::linearizability::{Verdict, check};
 use super::record::{RecordConfig, record};
 use super::render::timeline;
 use super::scenario_model::ScenarioModel;
+use crate::runner::RunFailure;
 use crate::strategy::{Strategy, StrategyOptions};
 
 /// How hard to try.
@@ -47,6 +50,8 @@ pub struct VerifyConfig {
     pub timeout: Duration,
     /// Checker time per run.
     pub budget: Duration,
+    /// How long the read probe's one slow write pauses.
+    pub probe_delay: Duration,
 }
 
 impl Default for VerifyConfig {
@@ -61,6 +66,21 @@ impl Default for VerifyConfig {
             options: StrategyOptions::default(),
             timeout: Duration::from_secs(10),
             budget: Duration::from_secs(10),
+            probe_delay: ProbeConfig::default().delay,
+        }
+    }
+}
+
+impl VerifyConfig {
+    /// The read probe's configuration: same state size, seed, options and
+    /// watchdog as the recorded runs.
+    pub fn probe(&self) -> ProbeConfig {
+        ProbeConfig {
+            delay: self.probe_delay,
+            size: self.size,
+            seed: self.seed,
+            options: self.options.clone(),
+            timeout: self.timeout,
         }
     }
 }
@@ -98,9 +118,13 @@ pub struct VerifyReport {
     /// The seed of the last run.
     pub seed: u64,
     pub finding: Finding,
+    /// Whether reads wait for a slow writer, or why the probe failed.
+    pub read_probe: Result<ReadProbe, RunFailure>,
 }
 
 impl VerifyReport {
+    /// Every run was linearizable. Reads that wait for writers do not
+    /// count against it: waiting is a cost, not a wrong answer.
     pub fn verified(&self) -> bool {
         self.finding == Finding::Verified
     }
@@ -115,6 +139,15 @@ impl VerifyReport {
             Finding::NotLinearizable { .. } => format!("NOT linearizable (run {run})"),
             Finding::Unknown(_) => format!("unknown (run {run})"),
             Finding::Failed(_) => format!("failed (run {run})"),
+        }
+    }
+
+    /// Whether reads wait for a slow writer, with the worst read measured,
+    /// in one line.
+    pub fn reads(&self) -> String {
+        match &self.read_probe {
+            Ok(probe) => probe.to_string(),
+            Err(failure) => format!("probe failed: {failure}"),
         }
     }
 
@@ -155,12 +188,14 @@ impl VerifyReport {
     }
 }
 
-/// Verifies strategy `T` on `scenario`.
+/// Verifies strategy `T` on `scenario`: probes whether its reads wait for
+/// a slow writer, then records and checks runs.
 pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig) -> VerifyReport {
     let model = ScenarioModel {
         scenario: scenario.clone(),
         size: config.size,
     };
+    let read_probe = probe_reads::<S, T>(&scenario, &config.probe());
     let scenario = Arc::new(scenario);
     let mut report = VerifyReport {
         runs: 0,
@@ -168,6 +203,7 @@ pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig)
         checker_time: Duration::ZERO,
         seed: config.seed,
         finding: Finding::Verified,
+        read_probe,
     };
     for run in 0..config.runs {
         report.runs += 1;
@@ -233,6 +269,7 @@ fn verify_run<S: Increments, T: Strategy<S>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::blocking::ReadClass;
 
     fn report(finding: Finding) -> VerifyReport {
         VerifyReport {
@@ -241,6 +278,13 @@ mod tests {
             checker_time: Duration::from_millis(3),
             seed: 2,
             finding,
+            read_probe: Ok(ReadProbe {
+                class: ReadClass::NeverWait,
+                delay: Duration::from_millis(200),
+                reads_during_write: 200,
+                worst_read: Some(Duration::from_micros(40)),
+                write_took: Duration::from_millis(200),
+            }),
         }
     }
 
