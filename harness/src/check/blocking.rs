@@ -54,8 +54,8 @@ pub struct ProbeConfig {
     /// Seeds the read and the write drawn from the scenario's generator.
     pub seed: u64,
     pub options: StrategyOptions,
-    /// The watchdog, on top of twice the delay (`left-right` applies a
-    /// write twice): past it the probe is reported stuck and abandoned.
+    /// The watchdog, on top of the write's delay: past it the probe is
+    /// reported stuck and abandoned.
     pub timeout: Duration,
 }
 
@@ -183,7 +183,7 @@ pub fn probe_reads<S: Scenario, T: Strategy<S>>(
         writer_done.store(true, Ordering::Release);
         Report::Write { began, ended }
     })?;
-    let deadline = Instant::now() + config.timeout + config.delay * 2;
+    let deadline = Instant::now() + config.delay + config.timeout;
     let collected = collect(&reports, deadline, config.timeout);
     // Stops the readers when the writer failed or is stuck.
     done.store(true, Ordering::Release);
