@@ -1,12 +1,16 @@
 //! A strategy defined outside the harness crate, held to the same standard
 //! as the built-in ones with no change to the crate: the conformance suite,
 //! a measured run, and verification (recorded concurrent runs checked for
-//! lost updates and linearizability) by one call.
+//! lost updates, inconsistent reads and linearizability, and a probe of
+//! whether reads wait for a slow writer) by one call.
 //!
 //! `CowMutex` is the pattern that predates arc-swap: a mutex guards an
 //! `Arc` of the state. A reader locks only long enough to clone the `Arc`,
 //! then reads without the lock; a writer clones the state, applies the write
-//! and swaps the new `Arc` in, all under the lock.
+//! and swaps the new `Arc` in, all under the lock. Because the write is
+//! applied under the lock, a slow write still makes readers wait, as the
+//! probe shows (`reads: wait`); applying it outside the lock and swapping
+//! only if nothing changed meanwhile is `cas-retry`.
 //!
 //! Run it with `cargo run --release -p harness --example custom_strategy`;
 //! `cargo test` runs its tests.
@@ -82,10 +86,11 @@ fn main() {
     );
     assert!(report.verified(), "{}", report.describe());
     println!(
-        "verify: {} ({} runs, {} operations checked)",
+        "verify: {} ({} runs, {} operations checked); reads during a slow write: {}",
         report.verdict(),
         report.runs,
-        report.ops_checked
+        report.ops_checked,
+        report.reads()
     );
 
     let config = RunConfig {

@@ -413,14 +413,27 @@ fn verify_passes_every_real_strategy_and_catches_the_racy_mutant() {
             "all",
             "--runs",
             "2",
+            "--probe-delay",
+            "50ms",
         ])
         .assert()
         .success()
         .get_output()
         .clone();
     let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("reads timed during one 50ms write"),
+        "{stdout}"
+    );
     for name in harness::strategy::registry::NAMES {
-        assert!(stdout.contains(&format!("| {name} ")), "{name}:\n{stdout}");
+        let row = stdout
+            .lines()
+            .find(|line| line.starts_with(&format!("| {name} ")))
+            .unwrap_or_else(|| panic!("{name}:\n{stdout}"));
+        let classified = ["| wait (worst ", "| never wait (worst ", "| unclear ("]
+            .iter()
+            .any(|class| row.contains(class));
+        assert!(classified, "{row}");
     }
     assert!(!stdout.contains("racy-swap"), "mutants are not part of all");
     assert_eq!(

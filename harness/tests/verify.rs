@@ -1,20 +1,27 @@
 //! Recorded histories of real runs, checked against the scenario's model:
 //! every strategy's histories are linearizable, and a racy strategy's are
-//! not.
+//! not; a read of a state that never existed is named as such; and the
+//! read probe tells a lock's readers, who wait for a slow write, from
+//! `arc-swap`'s, who do not.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use harness::check::anomalies::inconsistent_reads;
+use harness::check::blocking::{ProbeConfig, ReadClass, probe_reads};
 use harness::check::history::Operation;
 use harness::check::linearizability::{Verdict, check};
-use harness::check::record::{RecordConfig, record};
+use harness::check::record::{RecordConfig, ScenarioHistory, record};
 use harness::check::render::timeline;
 use harness::check::scenario_model::ScenarioModel;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
-use harness::strategy::{Strategy, StrategyOptions};
-use scenarios::ledger::{LedgerScenario, LedgerVariant};
-use scenarios::{KeyDist, Mergeable, Workload};
+use harness::strategy::{ArcSwapRcu, MutexStrategy, Strategy, StrategyOptions};
+use scenarios::ledger::{
+    LedgerRead, LedgerReadOutput, LedgerScenario, LedgerVariant, LedgerWrite, LedgerWriteOutput,
+    player,
+};
+use scenarios::{KeyDist, Mergeable, Op, Output, Workload};
 
 fn config(threads: usize, ops_per_thread: usize, seed: u64) -> RecordConfig {
     RecordConfig {
@@ -105,4 +112,78 @@ fn a_racy_read_compute_store_is_caught_with_a_small_counterexample() {
         size: 3,
     };
     println!("{}", timeline(&model, &found));
+}
+
+/// A transfer of 10 from player 0 to player 1 by client 0, overlapped by a
+/// total read by client 1 that saw `counted` credits against a total of 3000.
+fn transfer_and_total(counted: u64) -> ScenarioHistory<LedgerScenario> {
+    let transfer = Operation {
+        client: 0,
+        call: 0,
+        ret: Some(10),
+        input: Op::Write(LedgerWrite::Transfer {
+            from: player(0),
+            to: player(1),
+            amount: 10,
+        }),
+        output: Some(Output::Write(LedgerWriteOutput::Transferred {
+            from: 990,
+            to: 1010,
+        })),
+    };
+    let total = Operation {
+        client: 1,
+        call: 2,
+        ret: Some(8),
+        input: Op::Read(LedgerRead::Total),
+        output: Some(Output::Read(LedgerReadOutput::Total {
+            counted,
+            total: 3000,
+            players: 3,
+        })),
+    };
+    vec![transfer, total]
+}
+
+#[test]
+fn a_total_read_with_a_transfer_half_applied_is_flagged_and_a_whole_one_is_not() {
+    let scenario = LedgerScenario::new(LedgerVariant::Mixed);
+    assert_eq!(
+        inconsistent_reads(&scenario, &transfer_and_total(3000)),
+        None
+    );
+
+    let found = inconsistent_reads(&scenario, &transfer_and_total(2990))
+        .expect("a total that disagrees with its own count is flagged");
+    assert_eq!((found.inconsistent, found.reads), (1, 1));
+    assert!(
+        found.first.starts_with("client 1 [2,8] Total"),
+        "{}",
+        found.first
+    );
+    assert!(found.reason.contains("counted 2990"), "{}", found.reason);
+    assert_eq!(
+        found.to_string(),
+        "inconsistent reads: 1 of 1 show a state that never existed"
+    );
+}
+
+/// A delay long enough that a waiting reader stands out on a loaded
+/// 2-core machine, short enough for a quick test.
+fn probe_config() -> ProbeConfig {
+    ProbeConfig {
+        delay: Duration::from_millis(100),
+        ..ProbeConfig::default()
+    }
+}
+
+#[test]
+fn a_mutexs_reads_wait_for_a_slow_write_and_arc_swaps_never_do() {
+    let scenario = LedgerScenario::new(LedgerVariant::Mixed);
+    let mutex = probe_reads::<_, MutexStrategy<_>>(&scenario, &probe_config()).unwrap();
+    let arc_swap = probe_reads::<_, ArcSwapRcu<_>>(&scenario, &probe_config()).unwrap();
+    println!("mutex: {mutex:?}\narc-swap: {arc_swap:?}");
+    assert_eq!(mutex.class, ReadClass::Wait, "{mutex:?}");
+    assert_eq!(arc_swap.class, ReadClass::NeverWait, "{arc_swap:?}");
+    assert!(mutex.reads_during_write > 0 && arc_swap.reads_during_write > 0);
 }

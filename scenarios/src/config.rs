@@ -220,6 +220,28 @@ impl<R: Repr> Scenario for ConfigScenario<R> {
         Ok(())
     }
 
+    /// A request read shows the timeout, which every state keeps in range.
+    fn check_read(
+        &self,
+        _: &ConfigRead,
+        output: &ConfigReadOutput,
+    ) -> Result<(), InvariantViolation> {
+        match output {
+            ConfigReadOutput::Request { timeout_ms, .. }
+                if !TIMEOUT_RANGE_MS.contains(timeout_ms) =>
+            {
+                Err(InvariantViolation(format!(
+                    "a request read a timeout of {timeout_ms} ms, outside {TIMEOUT_RANGE_MS:?}"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn slowed(&self, delay: Duration) -> Self {
+        Self::with_write_delay(delay)
+    }
+
     fn summary(&self, config: &Config<R>) -> Option<String> {
         Some(format!(
             "version {}, {} of {} flags on",
@@ -454,6 +476,25 @@ mod tests {
         let mut config = ConfigScenario::new().initial_state(8);
         config.enabled += 1;
         assert!(ConfigScenario::new().check_invariants(&config).is_err());
+    }
+
+    #[test]
+    fn check_read_accepts_reads_of_a_valid_state_and_refuses_a_timeout_out_of_range() {
+        let s = ConfigScenario::new();
+        let config = s.initial_state(4);
+        for read in [ConfigRead::Request(flag(1)), ConfigRead::Summary] {
+            let output = s.read(&config, &read);
+            assert_eq!(s.check_read(&read, &output), Ok(()), "{output:?}");
+        }
+        let unset = ConfigReadOutput::Request {
+            log_level: LogLevel::Info,
+            timeout_ms: 0,
+            flag: Some(true),
+        };
+        let violation = s
+            .check_read(&ConfigRead::Request(flag(1)), &unset)
+            .unwrap_err();
+        assert!(violation.0.contains("timeout of 0 ms"), "{violation}");
     }
 
     #[test]

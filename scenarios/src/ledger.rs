@@ -6,6 +6,13 @@
 //! refused with an error output. A transfer never changes the total, so a
 //! reader that sees a changed total saw half a transfer.
 //!
+//! The total read carries two figures that every state agrees on: the
+//! credits counted player by player, and the running total the state keeps
+//! in step with every credit and debit. A reader that counts balances while
+//! a transfer is half applied gets a count that differs from the running
+//! total, so [`Scenario::check_read`] can tell a torn read from its output
+//! alone, without knowing which state it was read from.
+//!
 //! Variants: `mixed` (the default: credits, debits and transfers between
 //! `size` players) and `credit-one`, the classic lost-update experiment in
 //! which every write adds one credit to player 0: with N acknowledged writes
@@ -88,14 +95,22 @@ pub struct Ledger<R: Repr = Std> {
 pub enum LedgerRead {
     /// The credits of these players, from one state.
     Find(Vec<String>),
-    /// The sum of every player's credits, counted player by player.
+    /// The sum of every player's credits, counted player by player, and
+    /// the running total.
     Total,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerReadOutput {
     Found(Vec<(String, Option<u64>)>),
-    Total { credits: u64, players: usize },
+    Total {
+        /// The balances added up, player by player.
+        counted: u64,
+        /// The running total the ledger keeps; equal to `counted` in every
+        /// state a reader may see.
+        total: u64,
+        players: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -181,7 +196,8 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
                     .collect(),
             ),
             LedgerRead::Total => LedgerReadOutput::Total {
-                credits: ledger.players.iter().map(|(_, credits)| credits).sum(),
+                counted: ledger.players.iter().map(|(_, credits)| credits).sum(),
+                total: ledger.total,
                 players: ledger.players.len(),
             },
         }
@@ -208,6 +224,27 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
                 ledger.version, ledger.total
             )))
         }
+    }
+
+    /// A total read must count as many credits as the running total says.
+    fn check_read(
+        &self,
+        _: &LedgerRead,
+        output: &LedgerReadOutput,
+    ) -> Result<(), InvariantViolation> {
+        match output {
+            LedgerReadOutput::Total { counted, total, .. } if counted != total => {
+                Err(InvariantViolation(format!(
+                    "a total read counted {counted} credits but the ledger's total says {total}: \
+                     a write was half applied"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn slowed(&self, delay: Duration) -> Self {
+        Self::with(self.variant, delay)
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> LedgerRead {
@@ -477,11 +514,41 @@ mod tests {
         assert_eq!(
             s.read(&ledger, &LedgerRead::Total),
             LedgerReadOutput::Total {
-                credits: 3000,
+                counted: 3000,
+                total: 3000,
                 players: 3
             }
         );
         s.check_invariants(&ledger).unwrap();
+    }
+
+    #[test]
+    fn a_total_read_of_a_valid_state_passes_check_read() {
+        let s = mixed();
+        let ledger = s.initial_state(3);
+        for read in [LedgerRead::Total, LedgerRead::Find(vec![player(0)])] {
+            let output = s.read(&ledger, &read);
+            assert_eq!(s.check_read(&read, &output), Ok(()), "{output:?}");
+        }
+    }
+
+    #[test]
+    fn a_total_read_in_the_middle_of_a_transfer_fails_check_read() {
+        let s = mixed();
+        let mut ledger = s.initial_state(3);
+        // The sender is debited, the receiver not credited yet.
+        *ledger.players.get_mut(&player(0)).unwrap() -= 10;
+        let output = s.read(&ledger, &LedgerRead::Total);
+        assert_eq!(
+            output,
+            LedgerReadOutput::Total {
+                counted: 2990,
+                total: 3000,
+                players: 3
+            }
+        );
+        let violation = s.check_read(&LedgerRead::Total, &output).unwrap_err();
+        assert!(violation.0.contains("counted 2990"), "{violation}");
     }
 
     #[test]

@@ -26,6 +26,9 @@
 //! counter. Two lends of a book's last two free items, to two members, write
 //! disjoint leaves, so a merge that validates only write sets commits both and
 //! leaves the book with no free item (write skew): the checkers must catch it.
+//! No read shows all of a book's items at once, so a single read cannot
+//! show that state ([`Scenario::check_read`] keeps its default); the
+//! linearizability search catches it from the outputs that follow.
 //!
 //! Every write bumps `version`, including a refused one, so the version counts
 //! acknowledged writes and a lost update shows as a version that is too small.
@@ -430,6 +433,10 @@ impl<R: Repr> Scenario for LibraryScenario<R> {
         check_free_items(library)?;
         check_loans(library)?;
         check_authorship(library)
+    }
+
+    fn slowed(&self, delay: Duration) -> Self {
+        Self::with_write_delay(delay)
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> LibraryRead {

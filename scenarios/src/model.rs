@@ -39,6 +39,27 @@ pub trait Scenario: Clone + Send + Sync + 'static {
     /// Checks the properties every reachable state has.
     fn check_invariants(&self, state: &Self::State) -> Result<(), InvariantViolation>;
 
+    /// Checks what every read of a state that holds the invariants shows,
+    /// from the read and its output alone: an error says no such state
+    /// gives `output`, so the reader saw a state that never existed (a torn
+    /// read). Checkers run it on every recorded read, in linear time, before
+    /// any search. Scenarios whose outputs carry nothing to cross-check
+    /// keep the default, which accepts every output.
+    fn check_read(
+        &self,
+        read: &Self::Read,
+        output: &Self::ReadOutput,
+    ) -> Result<(), InvariantViolation> {
+        let _ = (read, output);
+        Ok(())
+    }
+
+    /// This scenario with every write pausing for `delay` first (see
+    /// [`pause`]), instead of whatever delay it had: the slow update
+    /// `--write-delay` models, and the slow write a probe runs readers
+    /// against to see whether they wait for it.
+    fn slowed(&self, delay: std::time::Duration) -> Self;
+
     /// A one-line description of a final state for reports (e.g. the
     /// credits of the classic lost-update experiment).
     fn summary(&self, state: &Self::State) -> Option<String> {

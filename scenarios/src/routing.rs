@@ -680,6 +680,10 @@ impl<R: Repr> Scenario for RoutingScenario<R> {
         state.table.check_shape().map_err(violation)
     }
 
+    fn slowed(&self, delay: Duration) -> Self {
+        Self::with(self.variant, delay)
+    }
+
     fn generate_read(&self, ctx: &mut GenContext) -> RoutingRead {
         if ctx.chance(SUMMARY_SHARE) {
             return RoutingRead::Summary;

@@ -10,10 +10,13 @@
 //! * [`models`]: the `register` and `kv` models `harness check-history` reads;
 //! * [`record`]: histories of real runs; [`scenario_model`]: a scenario's own
 //!   model as the specification; [`anomalies`]: linear-time checks run
-//!   before the search;
+//!   before the search (lost updates, inconsistent reads);
+//! * [`blocking`]: whether a strategy's reads wait for a slow writer,
+//!   measured in a short phase of its own;
 //! * [`interleavings`]: small cases checked under loom and shuttle.
 
 pub mod anomalies;
+pub mod blocking;
 pub mod format;
 pub mod history;
 pub mod interleavings;

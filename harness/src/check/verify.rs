@@ -1,6 +1,8 @@
 //! Verification as one call: record concurrent runs of a strategy, check
-//! each for lost updates (linear time) and linearizability against the
-//! scenario's own model, and stop at the first problem.
+//! each for lost updates and inconsistent reads (linear time) and
+//! linearizability against the scenario's own model, and stop at the first
+//! problem; and, in a short phase of its own, classify whether its reads
+//! wait for a slow writer ([`blocking`](super::blocking)).
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -23,11 +25,13 @@ use std::time::{Duration, Instant};
 
 use scenarios::{Increments, KeyDist, Workload};
 
-use super::anomalies::{LostUpdates, lost_updates};
+use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
+use super::blocking::{ProbeConfig, ReadProbe, probe_reads};
 use super::linearizability::{Verdict, check};
 use super::record::{RecordConfig, record};
 use super::render::timeline;
 use super::scenario_model::ScenarioModel;
+use crate::runner::RunFailure;
 use crate::strategy::{Strategy, StrategyOptions};
 
 /// How hard to try.
@@ -46,6 +50,8 @@ pub struct VerifyConfig {
     pub timeout: Duration,
     /// Checker time per run.
     pub budget: Duration,
+    /// How long the read probe's one slow write pauses.
+    pub probe_delay: Duration,
 }
 
 impl Default for VerifyConfig {
@@ -60,6 +66,21 @@ impl Default for VerifyConfig {
             options: StrategyOptions::default(),
             timeout: Duration::from_secs(10),
             budget: Duration::from_secs(10),
+            probe_delay: ProbeConfig::default().delay,
+        }
+    }
+}
+
+impl VerifyConfig {
+    /// The read probe's configuration: same state size, seed, options and
+    /// watchdog as the recorded runs.
+    pub fn probe(&self) -> ProbeConfig {
+        ProbeConfig {
+            delay: self.probe_delay,
+            size: self.size,
+            seed: self.seed,
+            options: self.options.clone(),
+            timeout: self.timeout,
         }
     }
 }
@@ -72,6 +93,11 @@ pub enum Finding {
     /// A run lost acknowledged writes; `counterexample` is the search's.
     LostUpdates {
         lost: LostUpdates,
+        counterexample: Option<String>,
+    },
+    /// A read showed a state that never existed; `counterexample` is the search's.
+    InconsistentReads {
+        found: InconsistentReads,
         counterexample: Option<String>,
     },
     /// A run was not linearizable.
@@ -92,9 +118,13 @@ pub struct VerifyReport {
     /// The seed of the last run.
     pub seed: u64,
     pub finding: Finding,
+    /// Whether reads wait for a slow writer, or why the probe failed.
+    pub read_probe: Result<ReadProbe, RunFailure>,
 }
 
 impl VerifyReport {
+    /// Every run was linearizable. Reads that wait for writers do not
+    /// count against it: waiting is a cost, not a wrong answer.
     pub fn verified(&self) -> bool {
         self.finding == Finding::Verified
     }
@@ -105,9 +135,19 @@ impl VerifyReport {
         match &self.finding {
             Finding::Verified => "linearizable".to_owned(),
             Finding::LostUpdates { lost, .. } => format!("{lost} (run {run})"),
+            Finding::InconsistentReads { found, .. } => format!("{found} (run {run})"),
             Finding::NotLinearizable { .. } => format!("NOT linearizable (run {run})"),
             Finding::Unknown(_) => format!("unknown (run {run})"),
             Finding::Failed(_) => format!("failed (run {run})"),
+        }
+    }
+
+    /// Whether reads wait for a slow writer, with the worst read measured,
+    /// in one line.
+    pub fn reads(&self) -> String {
+        match &self.read_probe {
+            Ok(probe) => probe.to_string(),
+            Err(failure) => format!("probe failed: {failure}"),
         }
     }
 
@@ -119,6 +159,19 @@ impl VerifyReport {
             Finding::LostUpdates { counterexample, .. } => counterexample
                 .clone()
                 .unwrap_or_else(|| format!("seed {}", self.seed)),
+            Finding::InconsistentReads {
+                found,
+                counterexample,
+            } => {
+                let first = format!(
+                    "seed {}\nfirst inconsistent read: {}: {}",
+                    self.seed, found.first, found.reason
+                );
+                match counterexample {
+                    Some(counterexample) => format!("{first}\n{counterexample}"),
+                    None => first,
+                }
+            }
             Finding::NotLinearizable { counterexample } => {
                 format!("seed {}\n{counterexample}", self.seed)
             }
@@ -135,12 +188,14 @@ impl VerifyReport {
     }
 }
 
-/// Verifies strategy `T` on `scenario`.
+/// Verifies strategy `T` on `scenario`: probes whether its reads wait for
+/// a slow writer, then records and checks runs.
 pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig) -> VerifyReport {
     let model = ScenarioModel {
         scenario: scenario.clone(),
         size: config.size,
     };
+    let read_probe = probe_reads::<S, T>(&scenario, &config.probe());
     let scenario = Arc::new(scenario);
     let mut report = VerifyReport {
         runs: 0,
@@ -148,6 +203,7 @@ pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig)
         checker_time: Duration::ZERO,
         seed: config.seed,
         finding: Finding::Verified,
+        read_probe,
     };
     for run in 0..config.runs {
         report.runs += 1;
@@ -182,21 +238,79 @@ fn verify_run<S: Increments, T: Strategy<S>>(
     report.ops_checked += recording.history.len();
     let started = Instant::now();
     let lost = lost_updates(&**scenario, &recording);
+    let inconsistent = inconsistent_reads(&**scenario, &recording.history);
     let verdict = check(model, &recording.history, config.budget, 2);
     report.checker_time += started.elapsed();
     let counterexample = match &verdict {
         Verdict::NotLinearizable(found) => Some(timeline(model, found)),
         _ => None,
     };
-    match (lost, verdict) {
-        (Some(lost), _) => Finding::LostUpdates {
+    if let Some(lost) = lost {
+        return Finding::LostUpdates {
             lost,
             counterexample,
-        },
-        (None, Verdict::Linearizable) => Finding::Verified,
-        (None, Verdict::NotLinearizable(_)) => Finding::NotLinearizable {
+        };
+    }
+    if let Some(found) = inconsistent {
+        return Finding::InconsistentReads {
+            found,
+            counterexample,
+        };
+    }
+    match verdict {
+        Verdict::Linearizable => Finding::Verified,
+        Verdict::NotLinearizable(_) => Finding::NotLinearizable {
             counterexample: counterexample.expect("made above"),
         },
-        (None, Verdict::Unknown(reason)) => Finding::Unknown(reason),
+        Verdict::Unknown(reason) => Finding::Unknown(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::blocking::ReadClass;
+
+    fn report(finding: Finding) -> VerifyReport {
+        VerifyReport {
+            runs: 2,
+            ops_checked: 1200,
+            checker_time: Duration::from_millis(3),
+            seed: 2,
+            finding,
+            read_probe: Ok(ReadProbe {
+                class: ReadClass::NeverWait,
+                delay: Duration::from_millis(200),
+                reads_during_write: 200,
+                worst_read: Some(Duration::from_micros(40)),
+                write_took: Duration::from_millis(200),
+            }),
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_read_is_a_finding_with_the_read_and_the_reason() {
+        let found = InconsistentReads {
+            inconsistent: 3,
+            reads: 150,
+            first: "client 1 [2,8] Total → Total { counted: 2990, total: 3000, players: 3 }"
+                .to_owned(),
+            reason: "a total read counted 2990 credits".to_owned(),
+        };
+        let report = report(Finding::InconsistentReads {
+            found,
+            counterexample: Some("minimal counterexample: …".to_owned()),
+        });
+        assert!(!report.verified());
+        assert_eq!(
+            report.verdict(),
+            "inconsistent reads: 3 of 150 show a state that never existed (run 2)"
+        );
+        assert_eq!(
+            report.evidence().unwrap(),
+            "seed 2\nfirst inconsistent read: client 1 [2,8] Total → Total { counted: 2990, \
+             total: 3000, players: 3 }: a total read counted 2990 credits\nminimal \
+             counterexample: …"
+        );
     }
 }

@@ -80,6 +80,10 @@ pub struct VerifyArgs {
     /// Watchdog: a run whose clients are not all done by then is reported stuck.
     #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
     pub timeout: Duration,
+    /// The pause inside the one slow write that readers are timed against,
+    /// to tell whether they wait for writers.
+    #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub probe_delay: Duration,
 }
 
 #[derive(Clone, Debug, Args)]

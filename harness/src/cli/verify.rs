@@ -1,5 +1,6 @@
 //! `harness verify`: records concurrent runs of each strategy and checks
-//! every history against the scenario's own model.
+//! every history against the scenario's own model, then says whether the
+//! strategy's reads wait for a slow writer.
 
 use std::time::Duration;
 
@@ -21,8 +22,11 @@ struct Outcome {
     runs: usize,
     ops: usize,
     elapsed: Duration,
+    verified: bool,
     verdict: String,
     details: Option<String>,
+    /// The read probe's class and worst read, or its failure.
+    reads: String,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
@@ -39,6 +43,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
         "runs",
         "operations checked",
         "checker time",
+        "reads",
         "verdict",
     ]);
     for o in &outcomes {
@@ -47,11 +52,12 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             o.runs.to_string(),
             o.ops.to_string(),
             format_nanos(o.elapsed.as_nanos() as u64),
+            o.reads.clone(),
             o.verdict.clone(),
         ]);
     }
     println!(
-        "verify {} · {} repr · {} threads × {} ops · up to {} runs · size {} · read ratio {} · seed {}\n\n{table}",
+        "verify {} · {} repr · {} threads × {} ops · up to {} runs · size {} · read ratio {} · seed {} · reads timed during one {} write\n\n{table}",
         args.scenario,
         args.repr,
         args.threads,
@@ -59,7 +65,8 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
         args.runs,
         args.size,
         args.read_ratio,
-        args.seed
+        args.seed,
+        humantime::format_duration(args.probe_delay)
     );
     for o in outcomes.iter().filter(|o| o.details.is_some()) {
         println!(
@@ -70,7 +77,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
     }
     let failed: Vec<&str> = outcomes
         .iter()
-        .filter(|o| o.verdict != "linearizable")
+        .filter(|o| !o.verified)
         .map(|o| o.strategy)
         .collect();
     if failed.is_empty() {
@@ -136,6 +143,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             },
             timeout: args.timeout,
             budget: args.budget,
+            probe_delay: args.probe_delay,
         };
         let report = verify::<S, T>(self.scenario, &config);
         Outcome {
@@ -143,8 +151,10 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             runs: report.runs,
             ops: report.ops_checked,
             elapsed: report.checker_time,
+            verified: report.verified(),
             verdict: report.verdict(),
             details: report.evidence(),
+            reads: report.reads(),
         }
     }
 }
