@@ -12,10 +12,18 @@
 //! probe shows (`reads: wait`); applying it outside the lock and swapping
 //! only if nothing changed meanwhile is `cas-retry`.
 //!
+//! It takes its mutex from `harness::sync`, so the model checkers can run
+//! its own code too: built with `--cfg loom` or `--cfg shuttle`, its tests
+//! are small concurrent cases explored schedule by schedule.
+//!
 //! Run it with `cargo run --release -p harness --example custom_strategy`;
-//! `cargo test` runs its tests.
+//! `cargo test` runs its tests, and under a model checker:
+//!
+//! ```text
+//! RUSTFLAGS="--cfg shuttle" cargo test -p harness --example custom_strategy
+//! RUSTFLAGS="--cfg loom" cargo test -p harness --example custom_strategy
+//! ```
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use harness::check::verify::{VerifyConfig, verify};
@@ -23,6 +31,7 @@ use harness::conformance::{concurrent_increments, sequential_equivalence};
 use harness::report::format_nanos;
 use harness::runner::{RunConfig, StopAfter, run};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
+use harness::sync::{Arc, Mutex};
 use scenarios::config::ConfigScenario;
 use scenarios::ledger::{LedgerScenario, LedgerVariant};
 use scenarios::{KeyDist, Scenario, Workload};
@@ -114,7 +123,7 @@ fn main() {
     );
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(any(loom, shuttle))))]
 mod tests {
     use super::*;
 
@@ -144,5 +153,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(report.increments, 3_000);
+    }
+}
+
+#[cfg(all(test, any(loom, shuttle)))]
+mod model_check {
+    use harness::check::interleavings::{Case, check_case, explore};
+
+    use super::*;
+
+    #[test]
+    fn every_explored_schedule_of_cow_mutex_is_explained() {
+        let scenario = Arc::new(LedgerScenario::new(LedgerVariant::Mixed));
+        let workload = Workload::new(0.5, KeyDist::Uniform).unwrap();
+        let case = Arc::new(Case::generate(&*scenario, 2, &workload, 2, 2, 7));
+        explore(1_000, move || {
+            check_case::<_, CowMutex<_>>(&scenario, &case, &StrategyOptions::default());
+        });
     }
 }

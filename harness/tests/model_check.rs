@@ -18,7 +18,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use harness::check::interleavings::{Case, check_case};
+use harness::check::interleavings::{Case, check_case, explore};
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyOptions, mutants};
 use scenarios::ledger::{LedgerScenario, LedgerVariant};
@@ -45,24 +45,7 @@ struct Shape {
     seeds: u64,
 }
 
-/// Explores the schedules of `f` with the configured model checker.
-#[cfg(loom)]
-fn explore(f: impl Fn() + Sync + Send + 'static) {
-    let mut builder = loom::model::Builder::new();
-    builder.preemption_bound.get_or_insert(2);
-    builder.check(f);
-}
-
-#[cfg(shuttle)]
-fn explore(f: impl Fn() + Sync + Send + 'static) {
-    let f = Arc::new(f);
-    let random = Arc::clone(&f);
-    shuttle::check_random(move || random(), ITERATIONS);
-    shuttle::check_pct(move || f(), ITERATIONS, 3);
-}
-
-/// Schedules per scheduler and case.
-#[cfg(shuttle)]
+/// Schedules per shuttle scheduler and case (loom explores them all).
 const ITERATIONS: usize = 1000;
 
 fn cases() -> impl Iterator<Item = Arc<Case<LedgerScenario>>> {
@@ -90,7 +73,7 @@ impl StrategyVisitor<LedgerScenario> for Explore {
         for case in cases() {
             let scenario = Arc::clone(&scenario);
             let run = move || check_case::<_, T>(&scenario, &case, &StrategyOptions::default());
-            catch_unwind(AssertUnwindSafe(|| explore(run))).map_err(|panic| {
+            catch_unwind(AssertUnwindSafe(|| explore(ITERATIONS, run))).map_err(|panic| {
                 let message = panic
                     .downcast_ref::<String>()
                     .cloned()

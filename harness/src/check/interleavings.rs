@@ -217,3 +217,28 @@ fn describe<S: Scenario>(case: &Case<S>, outcome: &Outcome<S>) -> String {
     let _ = write!(text, "  final state: {:?}", outcome.last);
     text
 }
+
+/// Explores the schedules of `f` with the model checker the crate was built
+/// for: every schedule up to loom's preemption bound (`LOOM_MAX_PREEMPTIONS`,
+/// 2 if unset), or `iterations` schedules from each of shuttle's random
+/// and PCT schedulers. A failing schedule panics; shuttle prints it first,
+/// to replay with `shuttle::replay`.
+#[cfg(any(loom, shuttle))]
+pub fn explore(iterations: usize, f: impl Fn() + Sync + Send + 'static) {
+    #[cfg(loom)]
+    {
+        let _ = iterations;
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound.get_or_insert(2);
+        builder.check(f);
+    }
+    #[cfg(shuttle)]
+    {
+        /// Bugs PCT looks for involve up to this many ordering constraints.
+        const PCT_DEPTH: usize = 3;
+        let f = Arc::new(f);
+        let random = Arc::clone(&f);
+        shuttle::check_random(move || random(), iterations);
+        shuttle::check_pct(move || f(), iterations, PCT_DEPTH);
+    }
+}

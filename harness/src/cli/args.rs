@@ -44,7 +44,8 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub variant: Option<String>,
     /// Strategies to verify: `all` (the real ones) or a comma-separated list,
-    /// which may name the mutants (racy-swap).
+    /// which may name the mutants (racy-swap, deadlock, unsynced-merge,
+    /// torn-read).
     #[arg(long, default_value = "all", value_parser = verify_list)]
     pub strategy: StrategyList,
     /// Client threads per run.
