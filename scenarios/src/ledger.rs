@@ -25,7 +25,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::model::{Increments, InvariantViolation, Op, Scenario, pause};
 use crate::repr::{EntryDiff, Map, Repr, Std};
 use crate::workload::GenContext;
 
@@ -227,6 +227,20 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
     }
 
     /// A total read must count as many credits as the running total says.
+    /// The players an operation reads or changes; a total reads them all.
+    /// (A credit's `Overflow` refusal depends on the total, so strictly on
+    /// every player; the generated amounts never come near it.)
+    fn keys(&self, op: &Op<Self>) -> Vec<String> {
+        match op {
+            Op::Read(LedgerRead::Find(players)) => players.clone(),
+            Op::Read(LedgerRead::Total) => Vec::new(),
+            Op::Write(LedgerWrite::Credit { player, .. } | LedgerWrite::Debit { player, .. }) => {
+                vec![player.clone()]
+            }
+            Op::Write(LedgerWrite::Transfer { from, to, .. }) => vec![from.clone(), to.clone()],
+        }
+    }
+
     fn check_read(
         &self,
         _: &LedgerRead,

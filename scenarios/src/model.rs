@@ -73,6 +73,18 @@ pub trait Scenario: Clone + Send + Sync + 'static {
     /// Draws one write.
     fn generate_write(&self, ctx: &mut GenContext) -> Self::Write;
 
+    /// The independent parts of the state `op` touches, so a checker can
+    /// check a history part by part (P-compositionality): operations with no
+    /// key in common must commute, and neither's output may depend on the
+    /// other. Empty, the default, means the whole state: it joins every part.
+    fn keys(&self, op: &Op<Self>) -> Vec<String>
+    where
+        Self: Sized,
+    {
+        let _ = op;
+        Vec::new()
+    }
+
     /// Applies any operation to the model.
     fn apply(&self, state: &mut Self::State, op: &Op<Self>) -> Output<Self>
     where
