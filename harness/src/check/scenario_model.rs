@@ -49,3 +49,62 @@ impl<S: Scenario> Model for ScenarioModel<S> {
         self.scenario.keys(op)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use scenarios::ledger::{LedgerRead, LedgerScenario, LedgerVariant, LedgerWrite, player};
+
+    use super::*;
+    use crate::check::history::Operation;
+    use crate::check::partition::parts;
+
+    fn at(
+        time: u64,
+        input: Op<LedgerScenario>,
+    ) -> Operation<Op<LedgerScenario>, Output<LedgerScenario>> {
+        Operation {
+            client: time,
+            call: time,
+            ret: Some(time + 1),
+            input,
+            output: None,
+        }
+    }
+
+    fn credit(index: usize) -> Op<LedgerScenario> {
+        Op::Write(LedgerWrite::Credit {
+            player: player(index),
+            amount: 1,
+        })
+    }
+
+    #[test]
+    fn ledger_histories_split_by_player_and_a_transfer_joins_two() {
+        let model = ScenarioModel {
+            scenario: LedgerScenario::new(LedgerVariant::Mixed),
+            size: 4,
+        };
+        let transfer = Op::Write(LedgerWrite::Transfer {
+            from: player(1),
+            to: player(2),
+            amount: 1,
+        });
+        let mut history = vec![
+            at(0, credit(0)),
+            at(2, credit(1)),
+            at(4, transfer),
+            at(6, Op::Read(LedgerRead::Find(vec![player(3)]))),
+            at(8, credit(2)),
+        ];
+        assert_eq!(
+            parts(&model, &history),
+            vec![vec![0], vec![1, 2, 4], vec![3]]
+        );
+        history.push(at(10, Op::Read(LedgerRead::Total)));
+        assert_eq!(
+            parts(&model, &history).len(),
+            1,
+            "a total reads every player"
+        );
+    }
+}
