@@ -223,8 +223,8 @@ impl<S: Scenario, H: StrategyHandle<S>> Worker<S, H> {
 criterion_group! {
     name = benches;
     config = budget::criterion(budget::Timing {
-        warm_up: Duration::from_millis(300),
-        measurement: Duration::from_millis(1200),
+        warm_up: Duration::from_millis(200),
+        measurement: Duration::from_millis(800),
         samples: 20,
     });
     targets = grid
