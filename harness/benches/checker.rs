@@ -4,7 +4,10 @@
 //! it). The history is simulated: clients call, take effect and return in a
 //! random interleaving, so it is linearizable by construction.
 //!
-//! `cargo bench -p harness --bench checker`
+//! `cargo bench -p harness --bench checker`; with `HARNESS_BENCH_QUICK=1`
+//! the quick mode of [`budget`] (10 samples over 0.3 s).
+
+mod budget;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -86,7 +89,11 @@ fn register_history(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(5));
+    config = budget::criterion(budget::Timing {
+        warm_up: Duration::from_secs(3),
+        measurement: Duration::from_secs(5),
+        samples: 20,
+    });
     targets = register_history
 }
 criterion_main!(benches);
