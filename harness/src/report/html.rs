@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use super::charts::{Section, ratio_label};
+use super::charts::{Section, ratio_label, threads_label};
 use crate::sweep::{Summary, SweepResults};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:1060px;color:#222;line-height:1.45}\
@@ -51,8 +51,8 @@ fn header(results: &SweepResults) -> String {
     };
     format!(
         "<h1>Which strategy is fastest here? A sweep of {scenarios}</h1>\
-         <p>Strategies {strategies} on {reprs} representation, sizes {sizes}, read ratios {ratios}, \
-         {threads} threads. Each point was measured {repeat} times for {duration}s after a {warmup}s \
+         <p>Strategies: {strategies}. Representations: {reprs}. Sizes: {sizes}. Read ratios: {ratios}. \
+         Threads: {threads}. Each point was measured {repeat} times for {duration}s after a {warmup}s \
          warm-up; repeats ran in separate rounds over the whole grid, and every number shown is the \
          median over a point's trials. Keys {dist}, seed {seed}.{complete}</p>",
         scenarios = escape(&args.scenarios.join(", ")),
@@ -81,7 +81,7 @@ fn winners_table(summary: &Summary) -> String {
          in each cell, with its lead over the runner-up.</p><table><tr><th>scenario · repr · size</th><th>read ratio</th>",
     );
     for threads in &summary.threads {
-        let _ = write!(html, "<th>{threads} threads</th>");
+        let _ = write!(html, "<th>{}</th>", threads_label(*threads));
     }
     html.push_str("</tr>");
     for slice in &summary.slices {
@@ -194,9 +194,24 @@ fn reproduce(results: &SweepResults) -> String {
     format!(
         "<h2>Reproduce</h2><p>Measure again (into a new directory, or add <code>--resume</code> to \
          finish an interrupted sweep):</p><pre>{}</pre><p>Redraw the charts and this page from \
-         <code>results.json</code> without measuring:</p><pre>harness report DIR</pre>",
-        escape(&command.join(" "))
+         <code>results.json</code> without measuring:</p><pre>harness report {}</pre>",
+        escape(&command.join(" ")),
+        escape(&shell_quote(&out_dir(&results.command_line)))
     )
+}
+
+/// The `--out` of a command line (`DIR` if it has none).
+fn out_dir(command_line: &[String]) -> String {
+    let mut args = command_line.iter();
+    while let Some(arg) = args.next() {
+        if arg == "--out" {
+            return args.next().cloned().unwrap_or_default();
+        }
+        if let Some(dir) = arg.strip_prefix("--out=") {
+            return dir.to_owned();
+        }
+    }
+    "DIR".to_owned()
 }
 
 fn list(values: &[usize]) -> String {
@@ -237,5 +252,13 @@ mod tests {
         assert_eq!(shell_quote("reports/a b"), "'reports/a b'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(escape("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
+    }
+
+    #[test]
+    fn the_out_directory_is_found_in_either_spelling() {
+        let line = |text: &str| text.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(out_dir(&line("harness sweep --out reports/x")), "reports/x");
+        assert_eq!(out_dir(&line("harness sweep --out=reports/y")), "reports/y");
+        assert_eq!(out_dir(&line("harness sweep")), "DIR");
     }
 }

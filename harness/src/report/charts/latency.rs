@@ -10,7 +10,7 @@ use super::style::{
     draw_legend, failed,
 };
 use super::throughput::slice_id;
-use super::{Chart, ratio_label};
+use super::{Chart, ratio_label, threads_label};
 use crate::report::format_nanos;
 use crate::sweep::{Percentiles, PointSummary, Slice, Summary};
 
@@ -60,7 +60,8 @@ pub fn percentiles(summary: &Summary, slice: &Slice, threads: usize) -> ChartRes
             .map(|s| summary.get(slice, threads, ratio, s))
             .collect();
         let title = format!(
-            "Latency percentiles · {threads} threads · read ratio {}",
+            "Latency percentiles · {} · read ratio {}",
+            threads_label(threads),
             ratio_label(ratio)
         );
         if let Some(svg) = draw(summary, &points, &title)? {

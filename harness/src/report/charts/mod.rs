@@ -134,6 +134,15 @@ pub fn strategy_css_color(strategy: &str) -> String {
     format!("#{:02x}{:02x}{:02x}", color.0, color.1, color.2)
 }
 
+/// `1 thread`, `4 threads`.
+pub fn threads_label(threads: usize) -> String {
+    if threads == 1 {
+        "1 thread".to_owned()
+    } else {
+        format!("{threads} threads")
+    }
+}
+
 /// `0.9` → `0.9`, `0.010000000000000009` → `0.01`.
 pub fn ratio_label(ratio: f64) -> String {
     let text = format!("{ratio:.4}");

@@ -5,7 +5,7 @@
 
 use super::style::{ChartResult, LineChart, Marker, Series, YScale, strategy_color};
 use super::throughput::slice_id;
-use super::{Chart, ratio_label};
+use super::{Chart, ratio_label, threads_label};
 use crate::sweep::{Slice, Summary};
 
 /// The counters drawn, each with its own marker.
@@ -50,7 +50,7 @@ pub fn collisions_by_write_ratio(summary: &Summary, slice: &Slice) -> ChartResul
         }
     }
     let chart = LineChart {
-        title: format!("Optimistic write collisions · {threads} threads"),
+        title: format!("Optimistic write collisions · {}", threads_label(threads)),
         x_desc: "write ratio (share of operations that write; evenly spaced)".to_owned(),
         y_desc: "events per 1 000 completed writes (median)".to_owned(),
         x_labels: ratios.iter().map(|&r| ratio_label(1.0 - r)).collect(),

@@ -10,7 +10,7 @@
 //! size grows; `std` should grow with it.
 
 use super::style::{ChartResult, LineChart, Marker, Series, YScale, strategy_color};
-use super::{Chart, ratio_label};
+use super::{Chart, ratio_label, threads_label};
 use crate::report::format_nanos;
 use crate::sweep::{Slice, Summary};
 
@@ -69,7 +69,8 @@ pub fn cost_by_size(summary: &Summary, scenario: &str) -> ChartResult<Option<Cha
     };
     let chart = LineChart {
         title: format!(
-            "Snapshot write latency by size · {threads} threads · read ratio {}",
+            "Snapshot write latency by size · {} · read ratio {}",
+            threads_label(threads),
             ratio_label(ratio)
         ),
         x_desc: format!("size of the state (scenario's unit; evenly spaced){single}"),

@@ -2,7 +2,7 @@
 //! count, and against threads, one chart per read ratio: a line per strategy.
 
 use super::style::{ChartResult, LineChart, Marker, Series, YScale, strategy_color};
-use super::{Chart, ratio_label};
+use super::{Chart, ratio_label, threads_label};
 use crate::report::format_count;
 use crate::sweep::{Slice, Summary};
 
@@ -34,7 +34,7 @@ pub fn by_read_ratio(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>
             })
             .collect();
         let chart = LineChart {
-            title: format!("Throughput by read ratio · {threads} threads"),
+            title: format!("Throughput by read ratio · {}", threads_label(threads)),
             x_desc: "read ratio (share of operations that read; evenly spaced)".to_owned(),
             y_desc: Y_DESC.to_owned(),
             x_labels: x_labels.clone(),
