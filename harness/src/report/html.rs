@@ -78,7 +78,8 @@ fn header(results: &SweepResults) -> String {
 fn winners_table(summary: &Summary) -> String {
     let mut html = String::from(
         "<h2>Best strategy per scenario and mix</h2><p class=\"note\">The highest median throughput \
-         in each cell, with its lead over the runner-up.</p><table><tr><th>scenario · repr · size</th><th>read ratio</th>",
+         in each cell, with its lead over the runner-up; <em>trials overlap</em> means the winner's \
+         slowest trial was not faster than the runner-up's fastest, so the order may not repeat.</p><table><tr><th>scenario · repr · size</th><th>read ratio</th>",
     );
     for threads in &summary.threads {
         let _ = write!(html, "<th>{}</th>", threads_label(*threads));
@@ -110,9 +111,16 @@ fn winner_cell(winner: Option<crate::sweep::Winner>) -> String {
     };
     let color = super::charts::strategy_css_color(&winner.strategy);
     let lead = match (winner.margin, &winner.runner_up) {
-        (Some(margin), Some(second)) => {
-            format!(" +{:.0}% vs {}", margin * 100.0, escape(second))
-        }
+        (Some(margin), Some(second)) => format!(
+            " +{:.0}% vs {}{}",
+            margin * 100.0,
+            escape(second),
+            if winner.clear {
+                ""
+            } else {
+                " <span class=\"note\">(trials overlap)</span>"
+            }
+        ),
         _ => String::new(),
     };
     format!(

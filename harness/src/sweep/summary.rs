@@ -28,6 +28,8 @@ pub struct PointSummary {
     pub trials: usize,
     pub failed: usize,
     pub ops_per_sec: f64,
+    /// The slowest and fastest trial's ops/s.
+    pub ops_per_sec_range: (f64, f64),
     pub writes: f64,
     pub read: Option<Percentiles>,
     pub write: Option<Percentiles>,
@@ -65,6 +67,9 @@ pub struct Winner {
     pub runner_up: Option<String>,
     /// How much faster than the runner-up, as a fraction (0.25 = 25% faster).
     pub margin: Option<f64>,
+    /// Whether the winner's slowest trial beat the runner-up's fastest; if
+    /// not, the trials overlap and another sweep may name the other one.
+    pub clear: bool,
 }
 
 /// Every measured point's medians, with lookups by grid axis.
@@ -148,6 +153,7 @@ impl Summary {
             margin: second
                 .filter(|s| s.ops_per_sec > 0.0)
                 .map(|s| best.ops_per_sec / s.ops_per_sec - 1.0),
+            clear: second.is_none_or(|s| best.ops_per_sec_range.0 > s.ops_per_sec_range.1),
         })
     }
 }
@@ -175,6 +181,12 @@ fn summarize(point: Point, trials: &[&Trial]) -> PointSummary {
         trials: ok.len(),
         failed: trials.len() - ok.len(),
         ops_per_sec: median(results().map(|r| r.ops_per_sec)),
+        ops_per_sec_range: (
+            results()
+                .map(|r| r.ops_per_sec)
+                .fold(f64::INFINITY, f64::min),
+            results().map(|r| r.ops_per_sec).fold(0.0, f64::max),
+        ),
         writes: median(results().map(|r| r.writes as f64)),
         read: percentiles(results().filter_map(|r| r.latency_ns.read.as_ref())),
         write: percentiles(results().filter_map(|r| r.latency_ns.write.as_ref())),

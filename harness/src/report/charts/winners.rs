@@ -74,9 +74,11 @@ pub fn winner_map(summary: &Summary, slice: &Slice) -> ChartResult<Option<Chart>
             let center = Pos::new(HPos::Center, VPos::Center);
             let name = TextStyle::from((FONT, LABEL_SIZE).into_font()).pos(center);
             let small = TextStyle::from((FONT, LABEL_SIZE - 3).into_font()).pos(center);
+            let overlap = if winner.clear { "" } else { "(trials overlap)" };
             let label = EmptyElement::at((x, y))
-                + Text::new(winner.strategy.clone(), (0, -9), name)
-                + Text::new(lead(winner), (0, 10), small);
+                + Text::new(winner.strategy.clone(), (0, -14), name)
+                + Text::new(lead(winner), (0, 4), small.clone())
+                + Text::new(overlap, (0, 19), small);
             area.draw(&label).map_err(failed)?;
         }
         let winners = legend_entries(summary, &cells);
