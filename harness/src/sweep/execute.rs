@@ -3,7 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, KeyDist, Mergeable, Workload};
@@ -28,7 +28,7 @@ pub trait Observer {
     fn begin(&mut self, total: usize);
     /// `trial` (the `index`th of this invocation, from 0) starts.
     fn starting(&mut self, index: usize, point: &Point, trial: usize);
-    /// It ended; the results file already holds it.
+    /// It ended (the results file holds it unless saving is being spaced out).
     fn finished(&mut self, trial: &Trial);
 }
 
@@ -62,18 +62,50 @@ pub fn run(
     observer: &mut dyn Observer,
 ) -> Result<(), SweepError> {
     let points = results.arguments.points();
-    let todo = schedule(&points, results.arguments.repeat, |p| results.trials_of(p));
+    let counts = results.trial_counts();
+    let todo = schedule(&points, results.arguments.repeat, |p| {
+        counts.get(&p.key()).copied().unwrap_or(0)
+    });
     observer.begin(todo.len());
+    let mut saves = Saves::default();
     for (index, (point, trial)) in todo.into_iter().enumerate() {
         observer.starting(index, &point, trial);
         let measured = run_trial(results, settings, point, trial)?;
         results.trials.push(measured);
+        saves.maybe_save(results, path)?;
+        observer.finished(results.trials.last().expect("just pushed"));
+    }
+    saves.save(results, path)
+}
+
+/// Saving after every trial costs nothing for small sweeps, but a file of
+/// tens of thousands of trials takes a while to write; so a save waits
+/// until the measuring since the last one took at least
+/// [`SAVE_COST_SHARE`] times as long as that save did (and an interrupt
+/// loses at most that much).
+const SAVE_COST_SHARE: u32 = 20;
+
+#[derive(Default)]
+struct Saves {
+    last: Option<(Instant, Duration)>,
+}
+
+impl Saves {
+    fn maybe_save(&mut self, results: &SweepResults, path: &Path) -> Result<(), SweepError> {
+        match self.last {
+            Some((at, took)) if at.elapsed() < took * SAVE_COST_SHARE => Ok(()),
+            _ => self.save(results, path),
+        }
+    }
+
+    fn save(&mut self, results: &SweepResults, path: &Path) -> Result<(), SweepError> {
+        let started = Instant::now();
         results
             .save(path)
             .map_err(|err| SweepError::Save(path.to_owned(), err))?;
-        observer.finished(results.trials.last().expect("just pushed"));
+        self.last = Some((Instant::now(), started.elapsed()));
+        Ok(())
     }
-    Ok(())
 }
 
 fn run_trial(

@@ -54,6 +54,16 @@ impl PartialEq for Point {
     }
 }
 
+impl Point {
+    /// Text equal for equal points, for maps (ratios rounded to the tolerance).
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{:.6}|{}",
+            self.scenario, self.repr, self.size, self.threads, self.read_ratio, self.strategy
+        )
+    }
+}
+
 pub fn same_ratio(a: f64, b: f64) -> bool {
     (a - b).abs() < RATIO_TOLERANCE
 }

@@ -13,9 +13,12 @@
 //!   *k + 1* of any ([`grid::schedule`]), so a burst of noise from another
 //!   process hits one trial of many points rather than every trial of one
 //!   point, and the median per point discards it.
-//! * **The file is rewritten after every trial**, whole or not at all
+//! * **The file is rewritten as trials finish**, whole or not at all
 //!   ([`crate::report::write_atomically`]): an interrupted sweep keeps what it
-//!   finished, and `--resume` runs only the trials that are missing.
+//!   finished, and `--resume` runs only the trials that are missing. Small
+//!   files are saved after every trial; a large one (tens of thousands of
+//!   trials, tens of megabytes) only once the measuring since its last save
+//!   took 20 times as long as that save, so saving never dominates.
 
 pub mod execute;
 pub mod grid;

@@ -2,6 +2,7 @@
 //! trial with its whole measurement, the environment and the arguments.
 //! It is the only input `harness report` needs.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -94,9 +95,14 @@ impl SweepResults {
         write_atomically(path, json.as_bytes())
     }
 
-    /// Trials of `point` already measured (failed ones included: a failure is a result).
-    pub fn trials_of(&self, point: &Point) -> usize {
-        self.trials.iter().filter(|t| t.point == *point).count()
+    /// Trials of each point already measured, by [`Point::key`] (failed
+    /// ones included: a failure is a result).
+    pub fn trial_counts(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for trial in &self.trials {
+            *counts.entry(trial.point.key()).or_default() += 1;
+        }
+        counts
     }
 
     /// Trials whose strategy failed.

@@ -6,7 +6,7 @@
 //! trials (for latency, the median of each percentile); failed trials are
 //! counted but not averaged in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::grid::{Point, same_ratio};
 use super::results::{SweepResults, Trial};
@@ -85,11 +85,10 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(results: &SweepResults) -> Self {
-        let mut points: Vec<PointSummary> = Vec::new();
-        for point in distinct_points(&results.trials) {
-            let trials: Vec<&Trial> = results.trials.iter().filter(|t| t.point == point).collect();
-            points.push(summarize(point, &trials));
-        }
+        let points: Vec<PointSummary> = by_point(&results.trials)
+            .into_iter()
+            .map(|trials| summarize(trials[0].point.clone(), &trials))
+            .collect();
         let mut threads: Vec<usize> = points.iter().map(|p| p.point.threads).collect();
         threads.sort_unstable();
         threads.dedup();
@@ -158,15 +157,19 @@ impl Summary {
     }
 }
 
-/// Points in the order their first trial appears.
-fn distinct_points(trials: &[Trial]) -> Vec<Point> {
-    let mut points: Vec<Point> = Vec::new();
+/// Trials grouped by point, points in the order their first trial appears.
+fn by_point(trials: &[Trial]) -> Vec<Vec<&Trial>> {
+    let mut groups: Vec<Vec<&Trial>> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for trial in trials {
-        if !points.contains(&trial.point) {
-            points.push(trial.point.clone());
+        let next = groups.len();
+        let at = *index.entry(trial.point.key()).or_insert(next);
+        if at == next {
+            groups.push(Vec::new());
         }
+        groups[at].push(trial);
     }
-    points
+    groups
 }
 
 fn summarize(point: Point, trials: &[&Trial]) -> PointSummary {
