@@ -45,7 +45,7 @@ impl Observer for Bar {
         self.0 = Some(bar);
     }
 
-    fn starting(&mut self, _: usize, point: &Point, trial: usize) {
+    fn starting(&mut self, point: &Point, trial: usize) {
         if let Some(bar) = &self.0 {
             bar.set_message(format!("{} #{}", describe(point), trial + 1));
         }
@@ -85,7 +85,7 @@ impl Observer for Lines {
         eprintln!("{total} trials to run");
     }
 
-    fn starting(&mut self, _: usize, _: &Point, _: usize) {}
+    fn starting(&mut self, _: &Point, _: usize) {}
 
     fn finished(&mut self, trial: &Trial) {
         self.done += 1;

@@ -15,12 +15,12 @@ use crate::sweep::{self, RESULTS_FILE, Settings, SweepArguments, SweepError, Swe
 
 pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let arguments = arguments(args)?;
+    sweep::check_options(&arguments).map_err(sweep_error)?;
     std::fs::create_dir_all(&args.out).map_err(|err| {
         CliError::BadInput(format!("cannot create '{}': {err}", args.out.display()))
     })?;
     let path = args.out.join(RESULTS_FILE);
     let mut results = starting_point(args, arguments, command_line, &path)?;
-    sweep::check_options(&results).map_err(sweep_error)?;
     let settings = Settings {
         dist: args.dist,
         options: StrategyOptions {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, KeyDist, Mergeable, Workload};
 
-use super::grid::{Point, schedule};
+use super::grid::{Point, SweepArguments, schedule};
 use super::results::{SweepResults, Trial};
 use crate::report::StrategyResult;
 use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
@@ -26,8 +26,8 @@ pub struct Settings {
 pub trait Observer {
     /// The sweep is about to run `total` trials.
     fn begin(&mut self, total: usize);
-    /// `trial` (the `index`th of this invocation, from 0) starts.
-    fn starting(&mut self, index: usize, point: &Point, trial: usize);
+    /// Trial number `trial` (from 0) of `point` starts.
+    fn starting(&mut self, point: &Point, trial: usize);
     /// It ended (the results file holds it unless saving is being spaced out).
     fn finished(&mut self, trial: &Trial);
 }
@@ -43,11 +43,10 @@ pub enum SweepError {
 
 /// Refuses scenario options (variant, representation) that cannot be built,
 /// before anything runs.
-pub fn check_options(results: &SweepResults) -> Result<(), SweepError> {
-    let args = &results.arguments;
+pub fn check_options(args: &SweepArguments) -> Result<(), SweepError> {
     for scenario in &args.scenarios {
         for repr in &args.reprs {
-            scenario_registry::visit(scenario, &scenario_options(results, repr), Nothing)
+            scenario_registry::visit(scenario, &scenario_options(args, repr), Nothing)
                 .map_err(|err| SweepError::BadInput(err.to_string()))?;
         }
     }
@@ -68,8 +67,8 @@ pub fn run(
     });
     observer.begin(todo.len());
     let mut saves = Saves::default();
-    for (index, (point, trial)) in todo.into_iter().enumerate() {
-        observer.starting(index, &point, trial);
+    for (point, trial) in todo {
+        observer.starting(&point, trial);
         let measured = run_trial(results, settings, point, trial)?;
         results.trials.push(measured);
         saves.maybe_save(results, path)?;
@@ -115,7 +114,7 @@ fn run_trial(
     trial: usize,
 ) -> Result<Trial, SweepError> {
     let config = run_config(results, settings, &point)?;
-    let options = scenario_options(results, &point.repr);
+    let options = scenario_options(&results.arguments, &point.repr);
     let outcome = scenario_registry::visit(
         &point.scenario,
         &options,
@@ -158,11 +157,11 @@ fn run_config(
     })
 }
 
-fn scenario_options(results: &SweepResults, repr: &str) -> ScenarioOptions {
+fn scenario_options(args: &SweepArguments, repr: &str) -> ScenarioOptions {
     ScenarioOptions {
         repr: repr.to_owned(),
-        variant: results.arguments.variant.clone(),
-        write_delay: Duration::from_secs_f64(results.arguments.write_delay_s),
+        variant: args.variant.clone(),
+        write_delay: Duration::from_secs_f64(args.write_delay_s),
     }
 }
 
