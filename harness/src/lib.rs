@@ -8,7 +8,9 @@
 //!   and sampled latency;
 //! * [`conformance`]: the checks every strategy must pass, as a library so
 //!   strategies defined outside this crate can run them too;
-//! * [`report`]: the results schema and its table, JSON and CSV renderings;
+//! * [`sweep`]: a grid of runs, resumable, every trial kept in one file;
+//! * [`report`]: the results schemas and their renderings: table, JSON, CSV,
+//!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
 
 pub mod check;
@@ -18,4 +20,5 @@ pub mod environment;
 pub mod report;
 pub mod runner;
 pub mod strategy;
+pub mod sweep;
 pub mod sync;

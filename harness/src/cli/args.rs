@@ -30,6 +30,74 @@ pub enum Command {
     CheckHistory(CheckHistoryArgs),
     /// Record concurrent runs of strategies and check them for linearizability.
     Verify(VerifyArgs),
+    /// Measure a grid of mixes × threads × sizes × representations; write results, charts and a page.
+    Sweep(SweepArgs),
+    /// Render a sweep's charts and page again from its results.json, without measuring.
+    Report(ReportArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct SweepArgs {
+    /// What is shared: a scenario name or `all`.
+    #[arg(long, default_value = "config", value_parser = scenario_name)]
+    pub scenario: String,
+    /// Strategies to run: `all` or a comma-separated list.
+    #[arg(long, default_value = "all", value_parser = strategy_list)]
+    pub strategy: StrategyList,
+    /// Shares of operations that read, comma-separated, each from 0 to 1.
+    #[arg(long, default_value = "0,0.5,0.9,0.99,1", value_parser = read_ratios, allow_hyphen_values = true)]
+    pub read_ratios: ListOf<f64>,
+    /// Worker thread counts, comma-separated; more than the cores is allowed.
+    #[arg(long, default_value = "1,2,4,8,16,32,64", value_parser = thread_counts, allow_hyphen_values = true)]
+    pub threads: ListOf<usize>,
+    /// Sizes of the shared state, comma-separated, in the scenario's unit (config: flags).
+    #[arg(long, default_value = "64", value_parser = sizes, allow_hyphen_values = true)]
+    pub sizes: ListOf<usize>,
+    /// Representations, comma-separated: std, imbl, rpds.
+    #[arg(long, default_value = "std", value_parser = repr_names)]
+    pub reprs: ListOf<String>,
+    /// Trials per point; the charts show medians. Repeats run in separate rounds.
+    #[arg(long, default_value = "3", value_parser = positive_usize, allow_hyphen_values = true)]
+    pub repeat: usize,
+    /// How long each trial is measured.
+    #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub duration: Duration,
+    /// Warm-up before each trial (0s for none).
+    #[arg(long, default_value = "100ms", value_parser = duration, allow_hyphen_values = true)]
+    pub warmup: Duration,
+    /// The directory for results.json, the charts and index.html (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Continue the sweep in --out: run only the trials its results.json lacks.
+    #[arg(long)]
+    pub resume: bool,
+    /// The scenario's variant (routing: prefix, longest, indexed, tenants; ledger: mixed, credit-one).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// A pause inside every write, modelling a slow update, e.g. 200us.
+    #[arg(long, default_value = "0s", value_parser = duration, allow_hyphen_values = true)]
+    pub write_delay: Duration,
+    /// Key distribution: uniform, zipf (θ 0.99) or zipf:THETA.
+    #[arg(long, default_value = "uniform", value_parser = dist)]
+    pub dist: KeyDist,
+    /// Seed of the operation generator.
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
+    pub seed: u64,
+    /// staging: publish a snapshot after this many writes.
+    #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
+    pub publish_every: usize,
+    /// cas-merge: on a conflict, recompute from the newer version (retry) or give up (abort).
+    #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
+    pub on_conflict: OnConflictArg,
+    /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
+    #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
+    pub validate: ValidateArg,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct ReportArgs {
+    /// A sweep's directory (holding results.json).
+    pub dir: PathBuf,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -202,6 +270,41 @@ pub enum Format {
     Table,
     Json,
     Csv,
+}
+
+/// A comma-separated list of values, each checked by the value's own parser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListOf<T>(pub Vec<T>);
+
+/// Parses `text` as a comma-separated list of what `item` accepts, without duplicates.
+fn list_of<T: PartialEq>(
+    text: &str,
+    item: impl Fn(&str) -> Result<T, String>,
+) -> Result<ListOf<T>, String> {
+    let mut values = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let value = item(part).map_err(|err| format!("'{part}': {err}"))?;
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    Ok(ListOf(values))
+}
+
+fn read_ratios(text: &str) -> Result<ListOf<f64>, String> {
+    list_of(text, read_ratio)
+}
+
+fn thread_counts(text: &str) -> Result<ListOf<usize>, String> {
+    list_of(text, threads)
+}
+
+fn sizes(text: &str) -> Result<ListOf<usize>, String> {
+    list_of(text, size)
+}
+
+fn repr_names(text: &str) -> Result<ListOf<String>, String> {
+    list_of(text, repr_name)
 }
 
 /// Strategy names, validated against the registry.

@@ -6,7 +6,10 @@
 
 mod args;
 mod check_history;
+mod progress;
+mod report;
 mod run;
+mod sweep;
 mod verify;
 
 use std::ffi::OsString;
@@ -15,7 +18,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-pub use self::args::{CheckHistoryArgs, Cli, Command, Format, RunArgs, VerifyArgs};
+pub use self::args::{
+    CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, SweepArgs, VerifyArgs,
+};
 
 /// Why a command did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +57,8 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Run(run_args) => run::run(&run_args, command_line),
         Command::CheckHistory(check_args) => check_history::run(&check_args),
         Command::Verify(verify_args) => verify::run(&verify_args),
+        Command::Sweep(sweep_args) => sweep::run(&sweep_args, command_line),
+        Command::Report(report_args) => report::run(&report_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,7 +77,9 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            eprintln!("error: no command given: valid are run, verify, check-history (see --help)");
+            eprintln!(
+                "error: no command given: valid are run, sweep, report, verify, check-history (see --help)"
+            );
             ExitCode::from(2)
         }
         _ => {

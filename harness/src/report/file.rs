@@ -1,5 +1,9 @@
 //! Result files are written whole or not at all: into a temporary file in
 //! the destination's directory, then renamed over the destination.
+//!
+//! The temporary file is created private (mode 0600); it is opened up to
+//! 0644 before the rename, as a file written directly would be, so a report
+//! directory can be served or shared as it is.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -13,7 +17,19 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut temp = tempfile::NamedTempFile::new_in(dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
+    make_readable(temp.as_file())?;
     temp.persist(path).map_err(|err| err.error)?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn make_readable(file: &std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn make_readable(_: &std::fs::File) -> io::Result<()> {
     Ok(())
 }
 
@@ -29,6 +45,17 @@ mod tests {
         write_atomically(&path, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_readable_by_others_as_a_direct_write_would_be() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.html");
+        write_atomically(&path, b"<html>").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn latency_cell(summary: Option<&LatencySummary>) -> String {
 }
 
 /// `1234567.0` → `1.23M`.
-fn format_count(n: f64) -> String {
+pub fn format_count(n: f64) -> String {
     match n {
         n if n >= 1e9 => format!("{:.2}G", n / 1e9),
         n if n >= 1e6 => format!("{:.2}M", n / 1e6),

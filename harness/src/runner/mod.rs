@@ -73,6 +73,8 @@ pub struct Measurement {
     pub writes: u64,
     /// Sum over workers of their operations divided by their own window.
     pub ops_per_sec: f64,
+    /// Each worker's operations divided by its own window, in worker order.
+    pub per_thread_ops_per_sec: Vec<f64>,
     pub latency: Latency,
     pub counters: Counters,
     /// The scenario's description of the state the run ended in.
@@ -249,6 +251,7 @@ fn summarize(reports: &[WorkerReport]) -> Measurement {
         reads: reports.iter().map(|r| r.reads).sum(),
         writes: reports.iter().map(|r| r.writes).sum(),
         ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).sum(),
+        per_thread_ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).collect(),
         latency: latency.summary(),
         counters,
         final_state: None,

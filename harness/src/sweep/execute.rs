@@ -1,0 +1,211 @@
+//! Runs a sweep's missing trials one after another, saving the results
+//! file after each, and telling an [`Observer`] how far it is.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
+use scenarios::{Increments, KeyDist, Mergeable, Workload};
+
+use super::grid::{Point, SweepArguments, schedule};
+use super::results::{SweepResults, Trial};
+use crate::report::StrategyResult;
+use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
+use crate::strategy::StrategyOptions;
+use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
+
+/// The typed forms of the arguments the runner needs (the results file keeps them as text).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub dist: KeyDist,
+    pub options: StrategyOptions,
+}
+
+/// Told about each trial as it starts and ends, e.g. to draw a progress bar.
+pub trait Observer {
+    /// The sweep is about to run `total` trials.
+    fn begin(&mut self, total: usize);
+    /// Trial number `trial` (from 0) of `point` starts.
+    fn starting(&mut self, point: &Point, trial: usize);
+    /// It ended (the results file holds it unless saving is being spaced out).
+    fn finished(&mut self, trial: &Trial);
+}
+
+/// Why a sweep stopped before its end.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("cannot write '{path}': {err}", path = .0.display(), err = .1)]
+    Save(std::path::PathBuf, std::io::Error),
+}
+
+/// Refuses scenario options (variant, representation) that cannot be built,
+/// before anything runs.
+pub fn check_options(args: &SweepArguments) -> Result<(), SweepError> {
+    for scenario in &args.scenarios {
+        for repr in &args.reprs {
+            scenario_registry::visit(scenario, &scenario_options(args, repr), Nothing)
+                .map_err(|err| SweepError::BadInput(err.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs every trial `results` lacks, appending each to it and saving it to `path`.
+pub fn run(
+    results: &mut SweepResults,
+    settings: &Settings,
+    path: &Path,
+    observer: &mut dyn Observer,
+) -> Result<(), SweepError> {
+    let points = results.arguments.points();
+    let counts = results.trial_counts();
+    let todo = schedule(&points, results.arguments.repeat, |p| {
+        counts.get(&p.key()).copied().unwrap_or(0)
+    });
+    observer.begin(todo.len());
+    let mut saves = Saves::default();
+    for (point, trial) in todo {
+        observer.starting(&point, trial);
+        let measured = run_trial(results, settings, point, trial)?;
+        results.trials.push(measured);
+        saves.maybe_save(results, path)?;
+        observer.finished(results.trials.last().expect("just pushed"));
+    }
+    saves.save(results, path)
+}
+
+/// Saving after every trial costs nothing for small sweeps, but a file of
+/// tens of thousands of trials takes a while to write; so a save waits
+/// until the measuring since the last one took at least
+/// [`SAVE_COST_SHARE`] times as long as that save did (and an interrupt
+/// loses at most that much).
+const SAVE_COST_SHARE: u32 = 20;
+
+#[derive(Default)]
+struct Saves {
+    last: Option<(Instant, Duration)>,
+}
+
+impl Saves {
+    fn maybe_save(&mut self, results: &SweepResults, path: &Path) -> Result<(), SweepError> {
+        match self.last {
+            Some((at, took)) if at.elapsed() < took * SAVE_COST_SHARE => Ok(()),
+            _ => self.save(results, path),
+        }
+    }
+
+    fn save(&mut self, results: &SweepResults, path: &Path) -> Result<(), SweepError> {
+        let started = Instant::now();
+        results
+            .save(path)
+            .map_err(|err| SweepError::Save(path.to_owned(), err))?;
+        self.last = Some((Instant::now(), started.elapsed()));
+        Ok(())
+    }
+}
+
+fn run_trial(
+    results: &SweepResults,
+    settings: &Settings,
+    point: Point,
+    trial: usize,
+) -> Result<Trial, SweepError> {
+    let config = run_config(results, settings, &point)?;
+    let options = scenario_options(&results.arguments, &point.repr);
+    let outcome = scenario_registry::visit(
+        &point.scenario,
+        &options,
+        RunPoint {
+            strategy: &point.strategy,
+            config: &config,
+        },
+    )
+    .map_err(|err| SweepError::BadInput(err.to_string()))??;
+    let per_thread_ops_per_sec = outcome
+        .as_ref()
+        .map(|m| m.per_thread_ops_per_sec.clone())
+        .unwrap_or_default();
+    let result = StrategyResult::new(&point.scenario, &point.strategy, point.threads, outcome);
+    Ok(Trial {
+        point,
+        trial,
+        per_thread_ops_per_sec,
+        result,
+    })
+}
+
+fn run_config(
+    results: &SweepResults,
+    settings: &Settings,
+    point: &Point,
+) -> Result<RunConfig, SweepError> {
+    let args = &results.arguments;
+    let workload = Workload::new(point.read_ratio, settings.dist)
+        .map_err(|err| SweepError::BadInput(err.to_string()))?;
+    Ok(RunConfig {
+        threads: point.threads,
+        size: point.size,
+        workload,
+        stop: StopAfter::Elapsed(Duration::from_secs_f64(args.duration_s)),
+        warmup: Duration::from_secs_f64(args.warmup_s),
+        seed: args.seed,
+        sample_every: args.latency_sample_every,
+        options: settings.options.clone(),
+    })
+}
+
+fn scenario_options(args: &SweepArguments, repr: &str) -> ScenarioOptions {
+    ScenarioOptions {
+        repr: repr.to_owned(),
+        variant: args.variant.clone(),
+        write_delay: Duration::from_secs_f64(args.write_delay_s),
+    }
+}
+
+/// Builds a scenario only to learn that its options are valid.
+struct Nothing;
+
+impl ScenarioVisitor for Nothing {
+    type Output = ();
+    fn visit<S: Increments + Mergeable>(self, _: S) {}
+}
+
+type Outcome = Result<Result<Measurement, RunFailure>, SweepError>;
+
+/// Runs one strategy, by name, on the scenario it visits.
+struct RunPoint<'a> {
+    strategy: &'a str,
+    config: &'a RunConfig,
+}
+
+impl ScenarioVisitor for RunPoint<'_> {
+    type Output = Outcome;
+
+    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Outcome {
+        let scenario = Arc::new(scenario);
+        strategy_registry::visit(
+            self.strategy,
+            RunOne {
+                scenario: &scenario,
+                config: self.config,
+            },
+        )
+        .map_err(|err| SweepError::BadInput(err.to_string()))
+    }
+}
+
+struct RunOne<'a, S> {
+    scenario: &'a Arc<S>,
+    config: &'a RunConfig,
+}
+
+impl<S: Mergeable> StrategyVisitor<S> for RunOne<'_, S> {
+    type Output = Result<Measurement, RunFailure>;
+
+    fn visit<T: crate::strategy::Strategy<S>>(self, _: &'static str) -> Self::Output {
+        runner::run::<S, T>(self.scenario, self.config)
+    }
+}

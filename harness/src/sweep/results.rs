@@ -1,0 +1,112 @@
+//! The results file of a sweep (`results.json`, `schema_version` 1): every
+//! trial with its whole measurement, the environment and the arguments.
+//! It is the only input `harness report` needs.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::grid::{Point, SweepArguments};
+use crate::environment::Environment;
+use crate::report::{StrategyResult, write_atomically};
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+
+/// The file's name inside a sweep's directory.
+pub const RESULTS_FILE: &str = "results.json";
+
+/// Everything a sweep measured so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepResults {
+    pub schema_version: u32,
+    pub environment: Environment,
+    pub arguments: SweepArguments,
+    /// The command line that started the sweep, for reproduction.
+    pub command_line: Vec<String>,
+    /// In the order they ran.
+    pub trials: Vec<Trial>,
+}
+
+/// One measurement of one point.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    pub point: Point,
+    /// 0 for the first trial of the point.
+    pub trial: usize,
+    /// Each worker's operations per second over its own window.
+    pub per_thread_ops_per_sec: Vec<f64>,
+    /// Throughput, latency percentiles, counters, or why it failed.
+    pub result: StrategyResult,
+}
+
+/// A results file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ResultsError {
+    #[error("cannot read '{path}': {err}", path = .0.display(), err = .1)]
+    Read(PathBuf, std::io::Error),
+    #[error("'{path}' is not a sweep's results file: {err}", path = .0.display(), err = .1)]
+    Parse(PathBuf, serde_json::Error),
+    #[error("'{}' has schema_version {found}; this harness reads {SWEEP_SCHEMA_VERSION}", .path.display())]
+    Version { path: PathBuf, found: u64 },
+}
+
+/// Only the version, read before the rest so an old file gets a clear error.
+#[derive(Deserialize)]
+struct VersionOnly {
+    schema_version: u64,
+}
+
+impl SweepResults {
+    /// An empty file for a new sweep.
+    pub fn new(
+        environment: Environment,
+        arguments: SweepArguments,
+        command_line: Vec<String>,
+    ) -> Self {
+        Self {
+            schema_version: SWEEP_SCHEMA_VERSION,
+            environment,
+            arguments,
+            command_line,
+            trials: Vec::new(),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ResultsError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|err| ResultsError::Read(path.into(), err))?;
+        let version: VersionOnly =
+            serde_json::from_str(&text).map_err(|err| ResultsError::Parse(path.into(), err))?;
+        if version.schema_version != u64::from(SWEEP_SCHEMA_VERSION) {
+            return Err(ResultsError::Version {
+                path: path.into(),
+                found: version.schema_version,
+            });
+        }
+        serde_json::from_str(&text).map_err(|err| ResultsError::Parse(path.into(), err))
+    }
+
+    /// Writes the whole file, or leaves the previous one.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut json = serde_json::to_string_pretty(self).expect("results serialize");
+        json.push('\n');
+        write_atomically(path, json.as_bytes())
+    }
+
+    /// Trials of each point already measured, by [`Point::key`] (failed
+    /// ones included: a failure is a result).
+    pub fn trial_counts(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for trial in &self.trials {
+            *counts.entry(trial.point.key()).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Trials whose strategy failed.
+    pub fn failures(&self) -> impl Iterator<Item = &Trial> {
+        self.trials.iter().filter(|t| t.result.failed())
+    }
+}
