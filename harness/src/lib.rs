@@ -8,9 +8,12 @@
 //!   and sampled latency;
 //! * [`conformance`]: the checks every strategy must pass, as a library so
 //!   strategies defined outside this crate can run them too;
+//! * [`calibrate`]: how much of a hand-written loop's speed the runner keeps,
+//!   so its figures measure strategies rather than itself;
 //! * [`report`]: the results schema and its table, JSON and CSV renderings;
 //! * [`cli`]: the `harness` command line on top of all that.
 
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 pub mod conformance;

@@ -5,6 +5,7 @@
 //! line on stderr that names the valid choices; it never panics.
 
 mod args;
+mod calibrate;
 mod check_history;
 mod run;
 mod verify;
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-pub use self::args::{CheckHistoryArgs, Cli, Command, Format, RunArgs, VerifyArgs};
+pub use self::args::{CalibrateArgs, CheckHistoryArgs, Cli, Command, Format, RunArgs, VerifyArgs};
 
 /// Why a command did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Run(run_args) => run::run(&run_args, command_line),
         Command::CheckHistory(check_args) => check_history::run(&check_args),
         Command::Verify(verify_args) => verify::run(&verify_args),
+        Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -70,7 +72,9 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            eprintln!("error: no command given: valid are run, verify, check-history (see --help)");
+            eprintln!(
+                "error: no command given: valid are run, verify, check-history, calibrate (see --help)"
+            );
             ExitCode::from(2)
         }
         _ => {
