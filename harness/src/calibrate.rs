@@ -22,6 +22,13 @@
 //!   costs one relaxed load until something is published, so the harness
 //!   can run *faster* than this loop; a ratio above 1 here is expected and
 //!   says nothing about the harness.
+//! * **the harness with latency sampling off** (attribution): the same run
+//!   timing one operation in 2^40, i.e. none. The gap between it and the
+//!   normal run is what sampling costs. On a KVM guest that cost is several
+//!   times the timer's own price (`Instant::now()` ≈ 23 ns, so two reads per
+//!   64 operations should add ≈ 0.7 ns to a ≈ 3 ns read, but the measured
+//!   gap is ≈ 3 ns): a timer read also stalls the pipeline that overlaps
+//!   consecutive reads.
 //!
 //! Both loops replay the same reads the runner replays: per thread the first
 //! [`RING_LEN`] operations of the same seeded stream ([`thread_seed`]), on the
@@ -48,6 +55,9 @@ pub const THRESHOLD: f64 = 0.90;
 
 /// The strategy measured, by its registry name.
 pub const STRATEGY: &str = "arc-swap";
+
+/// "Sampling off": one operation in this many is timed, so none in practice.
+const NO_SAMPLING: u64 = 1 << 40;
 
 /// Timer reads per batch when measuring `Instant::now()`, and batches.
 const TIMER_BATCH: u32 = 1_000;
@@ -98,10 +108,14 @@ pub struct Calibration {
     pub hand_load: Throughput,
     /// The runner driving the `arc-swap` strategy, read ratio 1.
     pub harness: Throughput,
+    /// The same with latency sampling off: what the runner costs without sampling.
+    pub harness_unsampled: Throughput,
     /// `harness / hand_cache`, of medians: the verdict basis.
     pub ratio: f64,
     /// `harness / hand_load`, of medians; above 1 is expected.
     pub ratio_plain_load: f64,
+    /// `harness_unsampled / hand_cache`, of medians: the runner without sampling.
+    pub ratio_unsampled: f64,
     pub threshold: f64,
     /// `ratio >= threshold`.
     pub passes: bool,
@@ -112,6 +126,8 @@ pub struct Calibration {
     /// Estimated share of an operation's time spent sampling:
     /// `timer_ns × 2 / sample_every / ns per operation of the Cache hand loop`.
     pub sampling_overhead: f64,
+    /// Measured share of throughput sampling takes: `1 - harness / harness_unsampled`.
+    pub sampling_cost: f64,
 }
 
 /// One loop's throughput over the rounds.
@@ -135,13 +151,13 @@ pub enum CalibrateError {
     Run(#[from] RunFailure),
 }
 
-/// Runs the hand loops and the harness `config.rounds` times each,
-/// interleaved, then times the timer.
+/// Runs the hand loops and the harness (with and without sampling)
+/// `config.rounds` times each, interleaved, then times the timer.
 pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError> {
     validate(config)?;
     let scenario = Arc::new(ConfigScenario::new());
     let rings = reads_per_thread(&scenario, config);
-    let mut figures: [Vec<f64>; 3] = Default::default();
+    let mut figures: [Vec<f64>; 4] = Default::default();
     for round in 0..config.rounds {
         for offset in 0..Loop::ALL.len() {
             let index = (round + offset) % Loop::ALL.len();
@@ -149,9 +165,15 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
             figures[index].push(ops_per_sec);
         }
     }
-    let [hand_cache, hand_load, harness] = figures.map(|rounds| throughput(rounds, config.threads));
-    let timer_ns = timer_cost_ns();
-    Ok(summarize(config, hand_cache, hand_load, harness, timer_ns))
+    let [hand_cache, hand_load, harness, harness_unsampled] =
+        figures.map(|rounds| throughput(rounds, config.threads));
+    let loops = Loops {
+        hand_cache,
+        hand_load,
+        harness,
+        harness_unsampled,
+    };
+    Ok(summarize(config, loops, timer_cost_ns()))
 }
 
 fn validate(config: &CalibrateConfig) -> Result<(), CalibrateError> {
@@ -170,13 +192,21 @@ fn validate(config: &CalibrateConfig) -> Result<(), CalibrateError> {
     Ok(())
 }
 
-fn summarize(
-    config: &CalibrateConfig,
+/// Every loop's throughput, in [`Loop::ALL`] order.
+struct Loops {
     hand_cache: Throughput,
     hand_load: Throughput,
     harness: Throughput,
-    timer_ns: f64,
-) -> Calibration {
+    harness_unsampled: Throughput,
+}
+
+fn summarize(config: &CalibrateConfig, loops: Loops, timer_ns: f64) -> Calibration {
+    let Loops {
+        hand_cache,
+        hand_load,
+        harness,
+        harness_unsampled,
+    } = loops;
     let sample_every = RunConfig::DEFAULT_SAMPLE_EVERY;
     let ratio = harness.ops_per_sec / hand_cache.ops_per_sec;
     Calibration {
@@ -190,14 +220,17 @@ fn summarize(
         seed: config.seed,
         ratio,
         ratio_plain_load: harness.ops_per_sec / hand_load.ops_per_sec,
+        ratio_unsampled: harness_unsampled.ops_per_sec / hand_cache.ops_per_sec,
         threshold: THRESHOLD,
         passes: ratio >= THRESHOLD,
         timer_ns,
         sample_every,
         sampling_overhead: timer_ns * 2.0 / sample_every as f64 / hand_cache.ns_per_op,
+        sampling_cost: 1.0 - harness.ops_per_sec / harness_unsampled.ops_per_sec,
         hand_cache,
         hand_load,
         harness,
+        harness_unsampled,
     }
 }
 
@@ -207,10 +240,16 @@ enum Loop {
     HandCache,
     HandLoad,
     Harness,
+    HarnessUnsampled,
 }
 
 impl Loop {
-    const ALL: [Loop; 3] = [Loop::HandCache, Loop::HandLoad, Loop::Harness];
+    const ALL: [Loop; 4] = [
+        Loop::HandCache,
+        Loop::HandLoad,
+        Loop::Harness,
+        Loop::HarnessUnsampled,
+    ];
 
     /// One trial: operations per second over all threads.
     fn measure(
@@ -222,15 +261,18 @@ impl Loop {
         match self {
             Loop::HandCache => Ok(hand_loop::<CacheReader>(scenario, rings, config)),
             Loop::HandLoad => Ok(hand_loop::<LoadReader>(scenario, rings, config)),
-            Loop::Harness => harness_run(scenario, config),
+            Loop::Harness => harness_run(scenario, config, RunConfig::DEFAULT_SAMPLE_EVERY),
+            Loop::HarnessUnsampled => harness_run(scenario, config, NO_SAMPLING),
         }
     }
 }
 
-/// The harness's own `arc-swap` strategy through the real runner, reads only.
+/// The harness's own `arc-swap` strategy through the real runner, reads
+/// only, timing one operation in `sample_every`.
 fn harness_run(
     scenario: &Arc<ConfigScenario>,
     config: &CalibrateConfig,
+    sample_every: u64,
 ) -> Result<f64, RunFailure> {
     let run_config = RunConfig {
         threads: config.threads,
@@ -239,7 +281,7 @@ fn harness_run(
         stop: StopAfter::Elapsed(config.duration),
         warmup: config.warmup,
         seed: config.seed,
-        sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
+        sample_every,
         options: StrategyOptions::default(),
     };
     runner::run::<_, ArcSwapRcu<ConfigScenario>>(scenario, &run_config).map(|m| m.ops_per_sec)

@@ -50,13 +50,19 @@ fn a_tiny_calibration_gives_positive_figures_and_ratios() {
         seed: 3,
     };
     let c = calibrate(&config).unwrap();
-    for loop_ in [&c.hand_cache, &c.hand_load, &c.harness] {
+    for loop_ in [
+        &c.hand_cache,
+        &c.hand_load,
+        &c.harness,
+        &c.harness_unsampled,
+    ] {
         assert_eq!(loop_.rounds.len(), 2, "{c:?}");
         assert!(loop_.rounds.iter().all(|&r| r > 0.0), "{c:?}");
         assert!(loop_.ops_per_sec > 0.0 && loop_.ns_per_op > 0.0, "{c:?}");
     }
     assert!(c.ratio > 0.0 && c.ratio.is_finite(), "{c:?}");
     assert!(c.ratio_plain_load > 0.0 && c.ratio_plain_load.is_finite());
+    assert!(c.ratio_unsampled > 0.0 && c.sampling_cost.is_finite());
     assert_eq!(c.passes, c.ratio >= THRESHOLD);
     assert!(c.timer_ns > 0.0 && c.sampling_overhead > 0.0, "{c:?}");
     assert_eq!(c.sample_every, 64);
