@@ -8,11 +8,14 @@
 //!   and sampled latency;
 //! * [`conformance`]: the checks every strategy must pass, as a library so
 //!   strategies defined outside this crate can run them too;
+//! * [`calibrate`]: how much of a hand-written loop's speed the runner keeps,
+//!   so its figures measure strategies rather than itself;
 //! * [`sweep`]: a grid of runs, resumable, every trial kept in one file;
 //! * [`report`]: the results schemas and their renderings: table, JSON, CSV,
 //!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
 
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 pub mod conformance;

@@ -34,6 +34,8 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Render a sweep's charts and page again from its results.json, without measuring.
     Report(ReportArgs),
+    /// Compare the harness's arc-swap read throughput with hand-written loops.
+    Calibrate(CalibrateArgs),
 }
 
 #[derive(Clone, Debug, Args)]
@@ -98,6 +100,31 @@ pub struct SweepArgs {
 pub struct ReportArgs {
     /// A sweep's directory (holding results.json).
     pub dir: PathBuf,
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct CalibrateArgs {
+    /// Threads, the same for the hand loops and the harness.
+    #[arg(long, default_value = "1", value_parser = threads, allow_hyphen_values = true)]
+    pub threads: usize,
+    /// Flags in the config scenario's state.
+    #[arg(long, default_value = "64", value_parser = size, allow_hyphen_values = true)]
+    pub size: usize,
+    /// Measured time of each trial, e.g. 1s, 500ms.
+    #[arg(long, default_value = "1s", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub duration: Duration,
+    /// Warm-up before each trial (0s for none).
+    #[arg(long, default_value = "250ms", value_parser = duration, allow_hyphen_values = true)]
+    pub warmup: Duration,
+    /// Trials of each loop, interleaved; medians are reported.
+    #[arg(long, default_value = "5", value_parser = positive_usize, allow_hyphen_values = true)]
+    pub rounds: usize,
+    /// Seed of the reads replayed.
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
+    pub seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -171,6 +198,7 @@ pub struct CheckHistoryArgs {
     pub threads: Option<usize>,
 }
 
+/// A table or JSON (check-history and calibrate).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum HistoryFormat {
     Table,

@@ -5,6 +5,7 @@
 //! line on stderr that names the valid choices; it never panics.
 
 mod args;
+mod calibrate;
 mod check_history;
 mod progress;
 mod report;
@@ -19,7 +20,8 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 pub use self::args::{
-    CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, SweepArgs, VerifyArgs,
+    CalibrateArgs, CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, SweepArgs,
+    VerifyArgs,
 };
 
 /// Why a command did not succeed.
@@ -59,6 +61,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Verify(verify_args) => verify::run(&verify_args),
         Command::Sweep(sweep_args) => sweep::run(&sweep_args, command_line),
         Command::Report(report_args) => report::run(&report_args),
+        Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,7 +81,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!(
-                "error: no command given: valid are run, sweep, report, verify, check-history (see --help)"
+                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate (see --help)"
             );
             ExitCode::from(2)
         }

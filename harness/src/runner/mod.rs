@@ -33,8 +33,9 @@ use self::worker::{Phase, WorkerReport};
 use crate::strategy::{Counters, Strategy, StrategyHandle, StrategyOptions};
 
 /// Operations pre-generated per thread; prime, so sampling every 64th
-/// operation walks through all of them.
-const RING_LEN: usize = 4093;
+/// operation walks through all of them. Public so `calibrate`'s hand loops
+/// replay exactly the operations a run replays.
+pub const RING_LEN: usize = 4093;
 
 /// What to run and for how long.
 #[derive(Clone, Debug)]

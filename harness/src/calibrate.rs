@@ -1,0 +1,485 @@
+//! Measurement fidelity: how much of a hand-written loop's speed survives the
+//! runner.
+//!
+//! The runner adds machinery around every operation: a ring of pre-generated
+//! operations walked in slices, a phase flag looked at once per block, a
+//! strategy handle behind a trait, and one operation in
+//! [`RunConfig::DEFAULT_SAMPLE_EVERY`] timed with two `Instant::now()` reads
+//! into a histogram. If that machinery cost much, every figure `harness run`
+//! prints would measure the harness instead of the strategy. This module
+//! measures it on the cheapest operation there is, a read-only `arc-swap`
+//! run of the config scenario (a few nanoseconds per read, so any overhead
+//! shows), against hand-written loops that do the same work per operation
+//! and nothing else:
+//!
+//! * **`Cache::load` hand loop** (the verdict basis): each thread loads the
+//!   snapshot through its own `arc_swap::Cache`, exactly as the harness's
+//!   snapshot readers do (see `strategy::snapshot`), and runs the scenario's
+//!   read on it. Like for like, the harness should reach
+//!   [`THRESHOLD`] (90%) of it.
+//! * **`ArcSwap::load` hand loop** (context): the plain load most code
+//!   writes. It takes and returns a debt slot on every read, while a `Cache`
+//!   costs one relaxed load until something is published, so the harness
+//!   can run *faster* than this loop; a ratio above 1 here is expected and
+//!   says nothing about the harness.
+//! * **the harness with rare sampling** (attribution): the same run timing
+//!   one operation in [`RARE_SAMPLING`] (4096) instead of 64. The gap between
+//!   it and the normal run is what sampling costs. (Sampling cannot simply be
+//!   switched off: the runner looks at its stop flag once per sampling block,
+//!   so a block of 2^40 operations would never stop.) Measured idle on the
+//!   2-core VM, sampling costs 25–40% of this read's throughput, and the
+//!   runner at 1 in 4096 still reaches only 63–81% of the hand loop: the
+//!   rest is the runner's own loop.
+//!
+//! Both loops replay the same reads the runner replays: per thread the first
+//! [`RING_LEN`] operations of the same seeded stream ([`thread_seed`]), on the
+//! same initial state. Repetitions are interleaved (each round runs all three
+//! in a rotating order) and medians reported, so a noisy neighbour slows all
+//! three alike rather than one of them.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use arc_swap::{ArcSwap, Cache};
+use scenarios::config::{Config, ConfigRead, ConfigScenario};
+use scenarios::{KeyDist, Op, Scenario, Workload};
+use serde::{Deserialize, Serialize};
+
+use crate::runner::{self, RING_LEN, RunConfig, RunFailure, StopAfter, thread_seed};
+use crate::strategy::{ArcSwapRcu, StrategyOptions};
+
+/// The share of the like-for-like hand loop's throughput the harness must reach.
+pub const THRESHOLD: f64 = 0.90;
+
+/// The strategy measured, by its registry name.
+pub const STRATEGY: &str = "arc-swap";
+
+/// Rare sampling: one operation in this many is timed (1/64 of the default
+/// rate's cost), while the runner still looks at its stop flag every ~10 µs.
+pub const RARE_SAMPLING: u64 = 4096;
+
+/// Timer reads per batch when measuring `Instant::now()`, and batches.
+const TIMER_BATCH: u32 = 1_000;
+const TIMER_BATCHES: usize = 201;
+
+/// What to calibrate: the same threads, size and seed for every loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalibrateConfig {
+    pub threads: usize,
+    /// Flags in the config scenario's state.
+    pub size: usize,
+    /// Measured time of each trial.
+    pub duration: Duration,
+    /// Unmeasured time before each trial, the same for every loop.
+    pub warmup: Duration,
+    /// Trials of each loop; medians are reported.
+    pub rounds: usize,
+    pub seed: u64,
+}
+
+impl Default for CalibrateConfig {
+    fn default() -> Self {
+        Self {
+            threads: 1,
+            size: 64,
+            duration: Duration::from_secs(1),
+            warmup: Duration::from_millis(250),
+            rounds: 5,
+            seed: 1,
+        }
+    }
+}
+
+/// What calibration found; serializable so reports can show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    pub scenario: String,
+    pub strategy: String,
+    pub threads: usize,
+    pub size: usize,
+    pub duration_s: f64,
+    pub warmup_s: f64,
+    pub rounds: usize,
+    pub seed: u64,
+    /// Hand loop over `arc_swap::Cache::load`: the verdict basis.
+    pub hand_cache: Throughput,
+    /// Hand loop over `ArcSwap::load`: context only.
+    pub hand_load: Throughput,
+    /// The runner driving the `arc-swap` strategy, read ratio 1.
+    pub harness: Throughput,
+    /// The same timing one operation in [`RARE_SAMPLING`]: the runner almost without sampling.
+    pub harness_unsampled: Throughput,
+    /// `harness / hand_cache`, of medians: the verdict basis.
+    pub ratio: f64,
+    /// `harness / hand_load`, of medians; above 1 is expected.
+    pub ratio_plain_load: f64,
+    /// `harness_unsampled / hand_cache`, of medians: the runner without sampling.
+    pub ratio_unsampled: f64,
+    pub threshold: f64,
+    /// `ratio >= threshold`.
+    pub passes: bool,
+    /// Median cost of one `Instant::now()`, in nanoseconds.
+    pub timer_ns: f64,
+    /// The runner times one operation in this many.
+    pub sample_every: u64,
+    /// Estimated share of an operation's time spent sampling:
+    /// `timer_ns × 2 / sample_every / ns per operation of the Cache hand loop`.
+    pub sampling_overhead: f64,
+    /// Measured share of throughput sampling takes: `1 - harness / harness_unsampled`.
+    pub sampling_cost: f64,
+}
+
+/// One loop's throughput over the rounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Throughput {
+    /// Median over rounds of the operations per second of all threads.
+    pub ops_per_sec: f64,
+    pub ops_per_sec_per_thread: f64,
+    /// Nanoseconds one thread spends per operation, at the median.
+    pub ns_per_op: f64,
+    /// Every round's operations per second, in round order.
+    pub rounds: Vec<f64>,
+}
+
+/// Why calibration could not produce a result.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CalibrateError {
+    #[error("invalid calibration: {0}")]
+    Config(&'static str),
+    #[error("the harness run of {STRATEGY} failed: {0}")]
+    Run(#[from] RunFailure),
+}
+
+/// Runs the hand loops and the harness (with and without sampling)
+/// `config.rounds` times each, interleaved, then times the timer.
+pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError> {
+    validate(config)?;
+    let scenario = Arc::new(ConfigScenario::new());
+    let rings = reads_per_thread(&scenario, config);
+    let mut figures: [Vec<f64>; 4] = Default::default();
+    for round in 0..config.rounds {
+        for offset in 0..Loop::ALL.len() {
+            let index = (round + offset) % Loop::ALL.len();
+            let ops_per_sec = Loop::ALL[index].measure(&scenario, &rings, config)?;
+            figures[index].push(ops_per_sec);
+        }
+    }
+    let [hand_cache, hand_load, harness, harness_unsampled] =
+        figures.map(|rounds| throughput(rounds, config.threads));
+    let loops = Loops {
+        hand_cache,
+        hand_load,
+        harness,
+        harness_unsampled,
+    };
+    Ok(summarize(config, loops, timer_cost_ns()))
+}
+
+fn validate(config: &CalibrateConfig) -> Result<(), CalibrateError> {
+    if config.threads == 0 {
+        return Err(CalibrateError::Config("threads must be at least 1"));
+    }
+    if config.size == 0 {
+        return Err(CalibrateError::Config("size must be at least 1"));
+    }
+    if config.rounds == 0 {
+        return Err(CalibrateError::Config("rounds must be at least 1"));
+    }
+    if config.duration.is_zero() {
+        return Err(CalibrateError::Config("duration must be above zero"));
+    }
+    Ok(())
+}
+
+/// Every loop's throughput, in [`Loop::ALL`] order.
+struct Loops {
+    hand_cache: Throughput,
+    hand_load: Throughput,
+    harness: Throughput,
+    harness_unsampled: Throughput,
+}
+
+fn summarize(config: &CalibrateConfig, loops: Loops, timer_ns: f64) -> Calibration {
+    let Loops {
+        hand_cache,
+        hand_load,
+        harness,
+        harness_unsampled,
+    } = loops;
+    let sample_every = RunConfig::DEFAULT_SAMPLE_EVERY;
+    let ratio = harness.ops_per_sec / hand_cache.ops_per_sec;
+    Calibration {
+        scenario: ConfigScenario::new().name().to_owned(),
+        strategy: STRATEGY.to_owned(),
+        threads: config.threads,
+        size: config.size,
+        duration_s: config.duration.as_secs_f64(),
+        warmup_s: config.warmup.as_secs_f64(),
+        rounds: config.rounds,
+        seed: config.seed,
+        ratio,
+        ratio_plain_load: harness.ops_per_sec / hand_load.ops_per_sec,
+        ratio_unsampled: harness_unsampled.ops_per_sec / hand_cache.ops_per_sec,
+        threshold: THRESHOLD,
+        passes: ratio >= THRESHOLD,
+        timer_ns,
+        sample_every,
+        sampling_overhead: timer_ns * 2.0 / sample_every as f64 / hand_cache.ns_per_op,
+        sampling_cost: 1.0 - harness.ops_per_sec / harness_unsampled.ops_per_sec,
+        hand_cache,
+        hand_load,
+        harness,
+        harness_unsampled,
+    }
+}
+
+/// What is measured, in the order of the first round.
+#[derive(Clone, Copy, Debug)]
+enum Loop {
+    HandCache,
+    HandLoad,
+    Harness,
+    HarnessUnsampled,
+}
+
+impl Loop {
+    const ALL: [Loop; 4] = [
+        Loop::HandCache,
+        Loop::HandLoad,
+        Loop::Harness,
+        Loop::HarnessUnsampled,
+    ];
+
+    /// One trial: operations per second over all threads.
+    fn measure(
+        self,
+        scenario: &Arc<ConfigScenario>,
+        rings: &[Vec<ConfigRead>],
+        config: &CalibrateConfig,
+    ) -> Result<f64, RunFailure> {
+        match self {
+            Loop::HandCache => Ok(hand_loop::<CacheReader>(scenario, rings, config)),
+            Loop::HandLoad => Ok(hand_loop::<LoadReader>(scenario, rings, config)),
+            Loop::Harness => harness_run(scenario, config, RunConfig::DEFAULT_SAMPLE_EVERY),
+            Loop::HarnessUnsampled => harness_run(scenario, config, RARE_SAMPLING),
+        }
+    }
+}
+
+/// The harness's own `arc-swap` strategy through the real runner, reads
+/// only, timing one operation in `sample_every`.
+fn harness_run(
+    scenario: &Arc<ConfigScenario>,
+    config: &CalibrateConfig,
+    sample_every: u64,
+) -> Result<f64, RunFailure> {
+    let run_config = RunConfig {
+        threads: config.threads,
+        size: config.size,
+        workload: reads_only(),
+        stop: StopAfter::Elapsed(config.duration),
+        warmup: config.warmup,
+        seed: config.seed,
+        sample_every,
+        options: StrategyOptions::default(),
+    };
+    runner::run::<_, ArcSwapRcu<ConfigScenario>>(scenario, &run_config).map(|m| m.ops_per_sec)
+}
+
+fn reads_only() -> Workload {
+    Workload::new(1.0, KeyDist::Uniform).expect("1 is a valid read ratio")
+}
+
+/// Each thread's reads: the start of the same seeded stream the runner's ring holds.
+fn reads_per_thread(scenario: &ConfigScenario, config: &CalibrateConfig) -> Vec<Vec<ConfigRead>> {
+    (0..config.threads)
+        .map(|index| {
+            scenario
+                .generate(config.size, &reads_only(), thread_seed(config.seed, index))
+                .take(RING_LEN)
+                .map(|op| match op {
+                    Op::Read(read) => read,
+                    Op::Write(_) => unreachable!("a read ratio of 1 generates only reads"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The published snapshot, as the harness's snapshot strategies hold it.
+type Published = Arc<ArcSwap<Config>>;
+
+/// How a hand loop's thread reaches the snapshot.
+trait Reader: Send {
+    fn new(published: &Published) -> Self;
+    /// Loads the snapshot and runs one read on it.
+    fn read(&mut self, scenario: &ConfigScenario, read: &ConfigRead);
+}
+
+/// Through a per-thread `Cache`, as `strategy::snapshot::SnapshotReader` does.
+struct CacheReader(Cache<Published, Arc<Config>>);
+
+impl Reader for CacheReader {
+    fn new(published: &Published) -> Self {
+        Self(Cache::new(Arc::clone(published)))
+    }
+
+    #[inline]
+    fn read(&mut self, scenario: &ConfigScenario, read: &ConfigRead) {
+        black_box(scenario.read(self.0.load(), read));
+    }
+}
+
+/// Through `ArcSwap::load` on the shared pointer.
+struct LoadReader(Published);
+
+impl Reader for LoadReader {
+    fn new(published: &Published) -> Self {
+        Self(Arc::clone(published))
+    }
+
+    #[inline]
+    fn read(&mut self, scenario: &ConfigScenario, read: &ConfigRead) {
+        black_box(scenario.read(&self.0.load(), read));
+    }
+}
+
+const WARMUP: u8 = 0;
+const MEASURE: u8 = 1;
+const STOP: u8 = 2;
+
+/// One hand-loop trial: every thread replays its reads, counting whole
+/// passes over them within its own measured window, as the runner counts.
+fn hand_loop<R: Reader>(
+    scenario: &ConfigScenario,
+    rings: &[Vec<ConfigRead>],
+    config: &CalibrateConfig,
+) -> f64 {
+    let published: Published = Arc::new(ArcSwap::from_pointee(scenario.initial_state(config.size)));
+    let phase = AtomicU8::new(WARMUP);
+    let ready = Barrier::new(rings.len() + 1);
+    thread::scope(|scope| {
+        let workers: Vec<_> = rings
+            .iter()
+            .map(|reads| {
+                let reader = R::new(&published);
+                let (phase, ready) = (&phase, &ready);
+                scope.spawn(move || replay(scenario, reader, reads, phase, ready))
+            })
+            .collect();
+        ready.wait();
+        thread::sleep(config.warmup);
+        phase.store(MEASURE, Ordering::Release);
+        thread::sleep(config.duration);
+        phase.store(STOP, Ordering::Release);
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("a hand loop does not panic"))
+            .sum()
+    })
+}
+
+/// One hand-loop thread; returns its operations per second.
+fn replay<R: Reader>(
+    scenario: &ConfigScenario,
+    mut reader: R,
+    reads: &[ConfigRead],
+    phase: &AtomicU8,
+    ready: &Barrier,
+) -> f64 {
+    ready.wait();
+    while phase.load(Ordering::Acquire) == WARMUP {
+        pass(scenario, &mut reader, reads);
+    }
+    let started = Instant::now();
+    let mut passes: u64 = 0;
+    while phase.load(Ordering::Acquire) != STOP {
+        pass(scenario, &mut reader, reads);
+        passes += 1;
+    }
+    (passes * reads.len() as u64) as f64 / started.elapsed().as_secs_f64()
+}
+
+#[inline]
+fn pass<R: Reader>(scenario: &ConfigScenario, reader: &mut R, reads: &[ConfigRead]) {
+    for read in reads {
+        reader.read(scenario, read);
+    }
+}
+
+fn throughput(mut rounds: Vec<f64>, threads: usize) -> Throughput {
+    let in_order = rounds.clone();
+    let ops_per_sec = median(&mut rounds);
+    let per_thread = ops_per_sec / threads as f64;
+    Throughput {
+        ops_per_sec,
+        ops_per_sec_per_thread: per_thread,
+        ns_per_op: 1e9 / per_thread,
+        rounds: in_order,
+    }
+}
+
+/// Median nanoseconds of one `Instant::now()`, timed in batches (a single
+/// read is too short to time with the timer itself).
+pub fn timer_cost_ns() -> f64 {
+    let mut per_read: Vec<f64> = (0..TIMER_BATCHES)
+        .map(|_| {
+            let started = Instant::now();
+            for _ in 0..TIMER_BATCH {
+                black_box(Instant::now());
+            }
+            started.elapsed().as_nanos() as f64 / f64::from(TIMER_BATCH)
+        })
+        .collect();
+    median(&mut per_read)
+}
+
+/// The median of a non-empty list (the mean of the middle two for an even length).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_lengths() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn hand_loops_replay_the_runners_reads() {
+        let scenario = ConfigScenario::new();
+        let config = CalibrateConfig {
+            threads: 2,
+            ..CalibrateConfig::default()
+        };
+        let rings = reads_per_thread(&scenario, &config);
+        assert_eq!(rings.len(), 2);
+        assert!(rings.iter().all(|ring| ring.len() == RING_LEN));
+        assert_ne!(rings[0], rings[1], "each thread has its own stream");
+    }
+
+    #[test]
+    fn invalid_configurations_are_refused() {
+        let config = CalibrateConfig {
+            rounds: 0,
+            ..CalibrateConfig::default()
+        };
+        assert_eq!(
+            calibrate(&config),
+            Err(CalibrateError::Config("rounds must be at least 1"))
+        );
+    }
+}
