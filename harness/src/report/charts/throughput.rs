@@ -4,7 +4,7 @@
 use super::style::{ChartResult, LineChart, Marker, Series, YScale, strategy_color};
 use super::{Chart, ratio_label, threads_label};
 use crate::report::format_count;
-use crate::sweep::{Slice, Summary};
+use crate::sweep::{PointSummary, Slice, Summary};
 
 const Y_DESC: &str = "throughput (operations/s, median, log scale)";
 
@@ -16,32 +16,16 @@ pub fn by_read_ratio(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>
         .collect();
     let mut charts = Vec::new();
     for &threads in &summary.threads {
-        let series = summary
-            .strategies
-            .iter()
-            .map(|strategy| Series {
-                label: strategy.clone(),
-                color: strategy_color(strategy),
-                marker: Marker::Circle,
-                points: summary
-                    .read_ratios
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &r)| {
-                        Some((i, summary.get(slice, threads, r, strategy)?.ops_per_sec))
-                    })
-                    .collect(),
-            })
-            .collect();
-        let chart = LineChart {
-            title: format!("Throughput by read ratio · {}", threads_label(threads)),
-            x_desc: "read ratio (share of operations that read; evenly spaced)".to_owned(),
-            y_desc: Y_DESC.to_owned(),
-            x_labels: x_labels.clone(),
-            y_scale: YScale::Log,
-            y_format: format_count,
+        let series = lines(summary, |strategy| {
+            let at = |&r| summary.get(slice, threads, r, strategy);
+            summary.read_ratios.iter().map(at).collect()
+        });
+        let chart = throughput_chart(
+            format!("Throughput by read ratio · {}", threads_label(threads)),
+            "read ratio (share of operations that read; evenly spaced)",
+            x_labels.clone(),
             series,
-        };
+        );
         charts.extend(Chart::from_line(
             &chart,
             format!("throughput-by-ratio-{}-t{threads}", slice_id(slice)),
@@ -54,42 +38,63 @@ pub fn by_threads(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>> {
     let x_labels: Vec<String> = summary.threads.iter().map(usize::to_string).collect();
     let mut charts = Vec::new();
     for &ratio in &summary.read_ratios {
-        let series = summary
-            .strategies
-            .iter()
-            .map(|strategy| Series {
-                label: strategy.clone(),
-                color: strategy_color(strategy),
-                marker: Marker::Circle,
-                points: summary
-                    .threads
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &t)| {
-                        Some((i, summary.get(slice, t, ratio, strategy)?.ops_per_sec))
-                    })
-                    .collect(),
-            })
-            .collect();
-        let chart = LineChart {
-            title: format!("Throughput by threads · read ratio {}", ratio_label(ratio)),
-            x_desc: "worker threads (evenly spaced)".to_owned(),
-            y_desc: Y_DESC.to_owned(),
-            x_labels: x_labels.clone(),
-            y_scale: YScale::Log,
-            y_format: format_count,
+        let series = lines(summary, |strategy| {
+            let at = |&t| summary.get(slice, t, ratio, strategy);
+            summary.threads.iter().map(at).collect()
+        });
+        let chart = throughput_chart(
+            format!("Throughput by threads · read ratio {}", ratio_label(ratio)),
+            "worker threads (evenly spaced)",
+            x_labels.clone(),
             series,
-        };
-        charts.extend(Chart::from_line(
-            &chart,
-            format!(
-                "throughput-by-threads-{}-r{}",
-                slice_id(slice),
-                ratio_label(ratio)
-            ),
-        )?);
+        );
+        let id = format!(
+            "throughput-by-threads-{}-r{}",
+            slice_id(slice),
+            ratio_label(ratio)
+        );
+        charts.extend(Chart::from_line(&chart, id)?);
     }
     Ok(charts)
+}
+
+/// A line per strategy through the median throughput of each point
+/// `points(strategy)` gives (in x order; a missing point leaves a gap).
+fn lines<'a>(
+    summary: &'a Summary,
+    points: impl Fn(&str) -> Vec<Option<&'a PointSummary>>,
+) -> Vec<Series> {
+    summary
+        .strategies
+        .iter()
+        .map(|strategy| Series {
+            label: strategy.clone(),
+            color: strategy_color(strategy),
+            marker: Marker::Circle,
+            points: points(strategy)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, point)| Some((i, point?.ops_per_sec)))
+                .collect(),
+        })
+        .collect()
+}
+
+fn throughput_chart(
+    title: String,
+    x_desc: &str,
+    x_labels: Vec<String>,
+    series: Vec<Series>,
+) -> LineChart {
+    LineChart {
+        title,
+        x_desc: x_desc.to_owned(),
+        y_desc: Y_DESC.to_owned(),
+        x_labels,
+        y_scale: YScale::Log,
+        y_format: format_count,
+        series,
+    }
 }
 
 /// A file-name-safe name of a slice.
