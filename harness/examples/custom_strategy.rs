@@ -29,7 +29,7 @@ use std::time::Duration;
 use harness::check::verify::{VerifyConfig, verify};
 use harness::conformance::{concurrent_increments, sequential_equivalence};
 use harness::report::format_nanos;
-use harness::runner::{RunConfig, StopAfter, run};
+use harness::runner::{RunConfig, Sampling, StopAfter, run};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use harness::sync::{Arc, Mutex};
 use scenarios::config::ConfigScenario;
@@ -109,7 +109,7 @@ fn main() {
         stop: StopAfter::Elapsed(Duration::from_secs(1)),
         warmup: Duration::from_millis(200),
         seed: 1,
-        sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
+        sampling: Sampling::Adaptive,
         options: StrategyOptions::default(),
     };
     let m = run::<_, CowMutex<_>>(&Arc::new(ConfigScenario::new()), &config)

@@ -48,7 +48,7 @@ use scenarios::config::{Config, ConfigRead, ConfigScenario};
 use scenarios::{KeyDist, Op, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
-use crate::runner::{self, RING_LEN, RunConfig, RunFailure, StopAfter, thread_seed};
+use crate::runner::{self, MAX_BLOCK, RING_LEN, RunConfig, RunFailure, StopAfter, thread_seed};
 use crate::strategy::{ArcSwapRcu, StrategyOptions};
 
 /// The share of the like-for-like hand loop's throughput the harness must reach.
@@ -57,9 +57,9 @@ pub const THRESHOLD: f64 = 0.90;
 /// The strategy measured, by its registry name.
 pub const STRATEGY: &str = "arc-swap";
 
-/// Rare sampling: one operation in this many is timed (1/64 of the default
-/// rate's cost), while the runner still looks at its stop flag every ~10 µs.
-pub const RARE_SAMPLING: u64 = 4096;
+/// Rare sampling: one operation in this many is timed, the rarest the
+/// runner allows (it looks at its stop flag once per sampled block).
+pub const RARE_SAMPLING: u64 = MAX_BLOCK;
 
 /// Timer reads per batch when measuring `Instant::now()`, and batches.
 const TIMER_BATCH: u32 = 1_000;
@@ -123,10 +123,12 @@ pub struct Calibration {
     pub passes: bool,
     /// Median cost of one `Instant::now()`, in nanoseconds.
     pub timer_ns: f64,
-    /// The runner times one operation in this many.
-    pub sample_every: u64,
+    /// The runner's sampling, as it describes itself.
+    pub sampling: String,
+    /// Operations per timed operation in the harness run (median over rounds).
+    pub ops_per_timed_op: f64,
     /// Estimated share of an operation's time spent sampling:
-    /// `timer_ns × 2 / sample_every / ns per operation of the Cache hand loop`.
+    /// `timer_ns × 2 / ops_per_timed_op / ns per operation of the Cache hand loop`.
     pub sampling_overhead: f64,
     /// Measured share of throughput sampling takes: `1 - harness / harness_unsampled`.
     pub sampling_cost: f64,
@@ -160,11 +162,15 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
     let scenario = Arc::new(ConfigScenario::new());
     let rings = reads_per_thread(&scenario, config);
     let mut figures: [Vec<f64>; 4] = Default::default();
+    let mut ops_per_timed_op = Vec::new();
     for round in 0..config.rounds {
         for offset in 0..Loop::ALL.len() {
             let index = (round + offset) % Loop::ALL.len();
-            let ops_per_sec = Loop::ALL[index].measure(&scenario, &rings, config)?;
+            let (ops_per_sec, per_timed) = Loop::ALL[index].measure(&scenario, &rings, config)?;
             figures[index].push(ops_per_sec);
+            if let (Loop::Harness, Some(per_timed)) = (Loop::ALL[index], per_timed) {
+                ops_per_timed_op.push(per_timed);
+            }
         }
     }
     let [hand_cache, hand_load, harness, harness_unsampled] =
@@ -175,7 +181,11 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
         harness,
         harness_unsampled,
     };
-    Ok(summarize(config, loops, timer_cost_ns()))
+    let timing = TimerUse {
+        ops_per_timed_op: median(&mut ops_per_timed_op),
+        timer_ns: timer_cost_ns(),
+    };
+    Ok(summarize(config, loops, timing))
 }
 
 fn validate(config: &CalibrateConfig) -> Result<(), CalibrateError> {
@@ -202,14 +212,23 @@ struct Loops {
     harness_unsampled: Throughput,
 }
 
-fn summarize(config: &CalibrateConfig, loops: Loops, timer_ns: f64) -> Calibration {
+/// What timing costs: one timer read, and how rarely the harness used it.
+struct TimerUse {
+    ops_per_timed_op: f64,
+    timer_ns: f64,
+}
+
+fn summarize(config: &CalibrateConfig, loops: Loops, timing: TimerUse) -> Calibration {
     let Loops {
         hand_cache,
         hand_load,
         harness,
         harness_unsampled,
     } = loops;
-    let sample_every = RunConfig::DEFAULT_SAMPLE_EVERY;
+    let TimerUse {
+        ops_per_timed_op,
+        timer_ns,
+    } = timing;
     let ratio = harness.ops_per_sec / hand_cache.ops_per_sec;
     Calibration {
         scenario: ConfigScenario::new().name().to_owned(),
@@ -226,8 +245,9 @@ fn summarize(config: &CalibrateConfig, loops: Loops, timer_ns: f64) -> Calibrati
         threshold: THRESHOLD,
         passes: ratio >= THRESHOLD,
         timer_ns,
-        sample_every,
-        sampling_overhead: timer_ns * 2.0 / sample_every as f64 / hand_cache.ns_per_op,
+        sampling: runner::Sampling::default().to_string(),
+        ops_per_timed_op,
+        sampling_overhead: timer_ns * 2.0 / ops_per_timed_op / hand_cache.ns_per_op,
         sampling_cost: 1.0 - harness.ops_per_sec / harness_unsampled.ops_per_sec,
         hand_cache,
         hand_load,
@@ -253,29 +273,32 @@ impl Loop {
         Loop::HarnessUnsampled,
     ];
 
-    /// One trial: operations per second over all threads.
+    /// One trial: operations per second over all threads, and for the
+    /// harness the operations per timed operation.
     fn measure(
         self,
         scenario: &Arc<ConfigScenario>,
         rings: &[Vec<ConfigRead>],
         config: &CalibrateConfig,
-    ) -> Result<f64, RunFailure> {
+    ) -> Result<(f64, Option<f64>), RunFailure> {
         match self {
-            Loop::HandCache => Ok(hand_loop::<CacheReader>(scenario, rings, config)),
-            Loop::HandLoad => Ok(hand_loop::<LoadReader>(scenario, rings, config)),
-            Loop::Harness => harness_run(scenario, config, RunConfig::DEFAULT_SAMPLE_EVERY),
-            Loop::HarnessUnsampled => harness_run(scenario, config, RARE_SAMPLING),
+            Loop::HandCache => Ok((hand_loop::<CacheReader>(scenario, rings, config), None)),
+            Loop::HandLoad => Ok((hand_loop::<LoadReader>(scenario, rings, config), None)),
+            Loop::Harness => harness_run(scenario, config, runner::Sampling::default()),
+            Loop::HarnessUnsampled => {
+                harness_run(scenario, config, runner::Sampling::Every(RARE_SAMPLING))
+            }
         }
     }
 }
 
 /// The harness's own `arc-swap` strategy through the real runner, reads
-/// only, timing one operation in `sample_every`.
+/// only, timing operations as `sampling` says.
 fn harness_run(
     scenario: &Arc<ConfigScenario>,
     config: &CalibrateConfig,
-    sample_every: u64,
-) -> Result<f64, RunFailure> {
+    sampling: runner::Sampling,
+) -> Result<(f64, Option<f64>), RunFailure> {
     let run_config = RunConfig {
         threads: config.threads,
         size: config.size,
@@ -283,10 +306,12 @@ fn harness_run(
         stop: StopAfter::Elapsed(config.duration),
         warmup: config.warmup,
         seed: config.seed,
-        sample_every,
+        sampling,
         options: StrategyOptions::default(),
     };
-    runner::run::<_, ArcSwapRcu<ConfigScenario>>(scenario, &run_config).map(|m| m.ops_per_sec)
+    let m = runner::run::<_, ArcSwapRcu<ConfigScenario>>(scenario, &run_config)?;
+    let ops = (m.reads + m.writes) as f64;
+    Ok((m.ops_per_sec, Some(ops / m.timed.max(1) as f64)))
 }
 
 fn reads_only() -> Workload {

@@ -65,7 +65,8 @@ fn a_tiny_calibration_gives_positive_figures_and_ratios() {
     assert!(c.ratio_unsampled > 0.0 && c.sampling_cost.is_finite());
     assert_eq!(c.passes, c.ratio >= THRESHOLD);
     assert!(c.timer_ns > 0.0 && c.sampling_overhead > 0.0, "{c:?}");
-    assert_eq!(c.sample_every, 64);
+    assert!(c.ops_per_timed_op >= 1.0, "{c:?}");
+    assert!(c.sampling.starts_with("adaptive"), "{c:?}");
     let json = serde_json::to_value(&c).unwrap();
     assert_eq!(json["strategy"], "arc-swap");
     assert_eq!(json["threads"], 2);

@@ -47,8 +47,9 @@ fn json_output_parses_and_carries_environment_and_arguments() {
         .get_output()
         .clone();
     let json: Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], harness::report::SCHEMA_VERSION);
     assert_eq!(json["arguments"]["seed"], 9);
+    assert_eq!(json["arguments"]["latency_sampling"], "adaptive");
     assert_eq!(json["arguments"]["threads"], 2);
     assert!(json["environment"]["logical_cores"].as_u64().unwrap() >= 1);
     assert!(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use harness::runner::{RunConfig, RunFailure, StopAfter, run};
+use harness::runner::{RunConfig, RunFailure, Sampling, StopAfter, run};
 use harness::strategy::{
     ArcSwapRcu, MutexStrategy, Staging, Strategy, StrategyHandle, StrategyOptions,
 };
@@ -19,7 +19,7 @@ fn config(threads: usize, read_ratio: f64, stop: StopAfter) -> RunConfig {
         stop,
         warmup: Duration::from_millis(20),
         seed: 5,
-        sample_every: 4,
+        sampling: Sampling::Every(4),
         options: StrategyOptions::default(),
     }
 }
@@ -120,4 +120,22 @@ fn a_panicking_constructor_is_the_strategys_failure() {
     let scenario = Arc::new(ConfigScenario::new());
     let err = run::<_, PanicsOnNew>(&scenario, &config(1, 0.5, StopAfter::Ops(10))).unwrap_err();
     assert_eq!(err, RunFailure("setup panicked: cannot build".into()));
+}
+
+#[test]
+fn adaptive_sampling_times_some_operations_and_unbounded_sampling_is_refused() {
+    let scenario = Arc::new(ConfigScenario::new());
+    let adaptive = RunConfig {
+        sampling: Sampling::Adaptive,
+        ..config(2, 0.9, StopAfter::Elapsed(Duration::from_millis(100)))
+    };
+    let m = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &adaptive).unwrap();
+    assert!(m.timed > 0 && m.timed < m.reads + m.writes, "{m:?}");
+
+    let unbounded = RunConfig {
+        sampling: Sampling::Every(1 << 40),
+        ..config(1, 1.0, StopAfter::Elapsed(Duration::from_millis(10)))
+    };
+    let err = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &unbounded).unwrap_err();
+    assert!(err.0.contains("power of two from 1 to 65536"), "{err}");
 }

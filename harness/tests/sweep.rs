@@ -8,9 +8,11 @@ use std::time::Duration;
 use assert_cmd::Command;
 use harness::environment::Environment;
 use harness::report::StrategyResult;
-use harness::runner::{Latency, LatencySummary, Measurement};
+use harness::runner::{Latency, LatencySummary, Measurement, Sampling};
 use harness::strategy::Counters;
-use harness::sweep::{Point, RESULTS_FILE, SweepArguments, SweepResults, Trial};
+use harness::sweep::{
+    Point, RESULTS_FILE, SWEEP_SCHEMA_VERSION, SweepArguments, SweepResults, Trial,
+};
 
 fn harness() -> Command {
     Command::cargo_bin("harness").unwrap()
@@ -50,7 +52,7 @@ fn a_sweep_keeps_every_trial_and_renders_every_chart() {
     .success();
 
     let results = load(&out);
-    assert_eq!(results.schema_version, 1);
+    assert_eq!(results.schema_version, SWEEP_SCHEMA_VERSION);
     assert_eq!(results.trials.len(), 3 * 2 * 2 * 2);
     assert_eq!(results.command_line[1], "sweep");
     assert_eq!(results.arguments.threads, [1, 2]);
@@ -186,7 +188,7 @@ fn bad_input_is_one_line_and_exit_code_2() {
         harness().args(["report", dir.path().join("missing").to_str().unwrap()]),
         "cannot read",
     );
-    std::fs::write(dir.path().join(RESULTS_FILE), "{\"schema_version\": 1}").unwrap();
+    std::fs::write(dir.path().join(RESULTS_FILE), "{\"schema_version\": 2}").unwrap();
     refused(
         harness().args(["report", dir.path().to_str().unwrap()]),
         "is not a sweep's results file",
@@ -252,7 +254,7 @@ fn fixture(repeat: usize) -> SweepResults {
         publish_every: 1,
         on_conflict: "retry".into(),
         validate: "reads".into(),
-        latency_sample_every: 64,
+        latency_sampling: Sampling::Adaptive,
     };
     let command_line = "harness sweep --scenario config --out reports/fixture"
         .split(' ')
@@ -300,6 +302,7 @@ fn fake_trial(point: Point, trial: usize) -> Trial {
             read: (reads > 0).then(|| summary(40)),
             write: (writes > 0).then(|| summary(300)),
         },
+        timed: (reads + writes) / 64,
         counters,
         final_state: Some("fine".into()),
     };

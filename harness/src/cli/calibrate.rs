@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::args::HistoryFormat;
 use super::{CalibrateArgs, CliError};
-use crate::calibrate::{self, CalibrateConfig, CalibrateError, Calibration, Throughput};
+use crate::calibrate::{
+    self, CalibrateConfig, CalibrateError, Calibration, RARE_SAMPLING, Throughput,
+};
 use crate::environment::Environment;
 
 pub fn run(args: &CalibrateArgs) -> Result<(), CliError> {
@@ -80,7 +82,10 @@ fn to_table(c: &Calibration) -> String {
         &format!("harness: {} strategy, runner", c.strategy),
         &c.harness,
     ));
-    table.add_row(row("harness, sampling 1 in 4096", &c.harness_unsampled));
+    table.add_row(row(
+        &format!("harness, sampling 1 in {RARE_SAMPLING}"),
+        &c.harness_unsampled,
+    ));
     for index in 1..=3 {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);
@@ -122,14 +127,15 @@ fn explanation(c: &Calibration) -> String {
     format!(
         "harness / Cache::load hand loop:   {:.3}  (verdict basis: like for like, the harness's readers also load through arc-swap's Cache)\n\
          harness / ArcSwap::load hand loop: {:.3}  (context: above 1 is expected, Cache::load is one relaxed load per read until a publish while ArcSwap::load takes and returns a debt slot)\n\
-         harness sampling 1 in 4096 / Cache::load hand loop: {:.3}  (attribution: what the runner costs almost without timing)\n\
-         timer: Instant::now() costs {:.1} ns (median); the runner times 1 op in {} with two timer reads: about {:.1}% of a {:.2} ns op estimated from the timer alone, {:.1}% of throughput measured (1 in 64 vs 1 in 4096)\n\
+         harness sampling 1 in {RARE_SAMPLING} / Cache::load hand loop: {:.3}  (attribution: what the runner costs almost without timing)\n\
+         timer: Instant::now() costs {:.1} ns (median); sampling {}: the runner timed 1 op in {:.0} with two timer reads, about {:.2}% of a {:.2} ns op estimated from the timer alone, {:.1}% of throughput measured (vs 1 in {RARE_SAMPLING})\n\
          verdict: {verdict}: the harness reaches {:.0}% of the like-for-like hand loop (at least {:.0}% required)\n",
         c.ratio,
         c.ratio_plain_load,
         c.ratio_unsampled,
         c.timer_ns,
-        c.sample_every,
+        c.sampling,
+        c.ops_per_timed_op,
         c.sampling_overhead * 100.0,
         c.hand_cache.ns_per_op,
         c.sampling_cost * 100.0,

@@ -10,7 +10,7 @@ use scenarios::{Increments, Mergeable, Workload};
 use super::{CliError, Format, RunArgs};
 use crate::environment::Environment;
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
-use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
+use crate::runner::{self, Measurement, RunConfig, RunFailure, Sampling, StopAfter};
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::{Strategy, StrategyOptions};
 
@@ -123,7 +123,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {
         stop,
         warmup: args.warmup,
         seed: args.seed,
-        sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
+        sampling: Sampling::Adaptive,
         options: StrategyOptions {
             publish_every: args.publish_every,
             on_conflict: args.on_conflict.into(),
@@ -154,7 +154,7 @@ fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
         publish_every: args.publish_every,
         on_conflict: format!("{:?}", args.on_conflict).to_lowercase(),
         validate: format!("{:?}", args.validate).to_lowercase(),
-        latency_sample_every: config.sample_every,
+        latency_sampling: config.sampling,
     }
 }
 

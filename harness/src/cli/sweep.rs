@@ -9,7 +9,7 @@ use super::progress;
 use super::{CliError, SweepArgs};
 use crate::environment::Environment;
 use crate::report;
-use crate::runner::RunConfig;
+use crate::runner::Sampling;
 use crate::strategy::StrategyOptions;
 use crate::sweep::{self, RESULTS_FILE, Settings, SweepArguments, SweepError, SweepResults};
 
@@ -71,7 +71,7 @@ fn arguments(args: &SweepArgs) -> Result<SweepArguments, CliError> {
         publish_every: args.publish_every,
         on_conflict: format!("{:?}", args.on_conflict).to_lowercase(),
         validate: format!("{:?}", args.validate).to_lowercase(),
-        latency_sample_every: RunConfig::DEFAULT_SAMPLE_EVERY,
+        latency_sampling: Sampling::Adaptive,
     })
 }
 

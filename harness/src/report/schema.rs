@@ -1,14 +1,15 @@
-//! The results schema of `harness run` (JSON `schema_version` 1).
+//! The results schema of `harness run` (JSON `schema_version` 2: latency
+//! sampling became `latency_sampling`, adaptive by default).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::environment::Environment;
-use crate::runner::{Latency, Measurement, RunFailure};
+use crate::runner::{Latency, Measurement, RunFailure, Sampling};
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Everything one `harness run` produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,7 +46,7 @@ pub struct RunArguments {
     pub on_conflict: String,
     /// cas-merge: `writes` or `reads`.
     pub validate: String,
-    pub latency_sample_every: u64,
+    pub latency_sampling: Sampling,
 }
 
 /// One strategy's outcome.

@@ -1,4 +1,4 @@
-//! Sampled latency: one operation in `sample_every` is timed, into an HDR
+//! Sampled latency: the operations [`super::Sampling`] picks are timed, into an HDR
 //! histogram per operation kind. Timing every operation would measure the
 //! clock (~25 ns per `Instant::now()`) more than the operation.
 

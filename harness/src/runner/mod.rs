@@ -8,7 +8,8 @@
 //!   the time once when measurement starts and once when it stops, and the
 //!   run's throughput is the sum of each worker's operations over its own
 //!   window;
-//! * latency is sampled (one operation in [`RunConfig::sample_every`]);
+//! * latency is sampled: one operation per ~20 µs of work by default, see
+//!   [`Sampling`];
 //! * a warm-up phase runs the same loop before anything is counted.
 //!
 //! A panic in a worker, in the strategy's constructor or in the model is
@@ -16,6 +17,7 @@
 //! in the same invocation still run.
 
 mod latency;
+mod sampling;
 mod worker;
 
 use std::any::Any;
@@ -29,11 +31,12 @@ use scenarios::{Op, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
 pub use self::latency::{Latency, LatencyRecorder, LatencySummary};
+pub use self::sampling::{MAX_BLOCK, Sampling, TARGET_BLOCK_NS};
 use self::worker::{Phase, WorkerReport};
 use crate::strategy::{Counters, Strategy, StrategyHandle, StrategyOptions};
 
-/// Operations pre-generated per thread; prime, so sampling every 64th
-/// operation walks through all of them. Public so `calibrate`'s hand loops
+/// Operations pre-generated per thread; prime, so sampling the first of
+/// every power-of-two block walks through all of them. Public so `calibrate`'s hand loops
 /// replay exactly the operations a run replays.
 pub const RING_LEN: usize = 4093;
 
@@ -46,13 +49,9 @@ pub struct RunConfig {
     pub stop: StopAfter,
     pub warmup: Duration,
     pub seed: u64,
-    /// Time one operation in this many; a power of two.
-    pub sample_every: u64,
+    /// Which operations' latency is timed.
+    pub sampling: Sampling,
     pub options: StrategyOptions,
-}
-
-impl RunConfig {
-    pub const DEFAULT_SAMPLE_EVERY: u64 = 64;
 }
 
 /// When measurement ends.
@@ -77,6 +76,8 @@ pub struct Measurement {
     /// Each worker's operations divided by its own window, in worker order.
     pub per_thread_ops_per_sec: Vec<f64>,
     pub latency: Latency,
+    /// Operations whose latency was timed.
+    pub timed: u64,
     pub counters: Counters,
     /// The scenario's description of the state the run ended in.
     pub final_state: Option<String>,
@@ -93,7 +94,7 @@ pub fn run<S: Scenario, T: Strategy<S>>(
     config: &RunConfig,
 ) -> Result<Measurement, RunFailure> {
     assert!(config.threads > 0, "a run needs at least one thread");
-    assert!(config.sample_every.is_power_of_two());
+    config.sampling.check().map_err(RunFailure)?;
     let strategy = catch_unwind(AssertUnwindSafe(|| {
         let initial = scenario.initial_state(config.size);
         T::new(Arc::clone(scenario), initial, &config.options)
@@ -117,7 +118,7 @@ pub fn run<S: Scenario, T: Strategy<S>>(
                 handle: strategy.handle(),
                 ops,
                 quota,
-                sample_mask: config.sample_every - 1,
+                sampling: config.sampling,
                 phase: Arc::clone(&phase),
                 gate: Arc::clone(&gate),
             };
@@ -247,13 +248,20 @@ fn summarize(reports: &[WorkerReport]) -> Measurement {
         latency.merge(&report.latency);
         counters.merge(&report.counters);
     }
+    let latency = latency.summary();
+    let timed = [latency.read, latency.write]
+        .iter()
+        .flatten()
+        .map(|kind| kind.samples)
+        .sum();
     Measurement {
         elapsed: reports.iter().map(|r| r.window).max().unwrap_or_default(),
         reads: reports.iter().map(|r| r.reads).sum(),
         writes: reports.iter().map(|r| r.writes).sum(),
         ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).sum(),
         per_thread_ops_per_sec: reports.iter().map(WorkerReport::ops_per_sec).collect(),
-        latency: latency.summary(),
+        latency,
+        timed,
         counters,
         final_state: None,
     }

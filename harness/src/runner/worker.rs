@@ -1,19 +1,21 @@
 //! One worker thread's measured loop.
 //!
-//! The loop walks the thread's ring of operations in contiguous slices,
-//! timing only the first operation of each block of `sample_mask + 1`, and
-//! looks at the shared phase flag once per block. Reads and writes are not
-//! counted one by one: a prefix count of reads over the ring gives the
-//! number of reads in any slice.
+//! The thread's ring of operations is stored as runs of consecutive reads
+//! and of consecutive writes, so replaying a run is a plain loop over the
+//! scenario's reads (or writes) with no per-operation dispatch on the kind:
+//! at read ratio 1 the loop is the one a person would write by hand
+//! (`harness calibrate` compares the two). The loop times only the first
+//! operation of each block (see [`Sampling`]) and looks at the shared phase
+//! flag once per block; reads and writes are counted per run, not one by one.
 
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use scenarios::{Op, Scenario};
+use scenarios::{Op, OpKind, Scenario};
 
-use super::LatencyRecorder;
+use super::{LatencyRecorder, Sampling};
 use crate::strategy::{Counters, StrategyHandle};
 
 #[repr(u8)]
@@ -29,7 +31,7 @@ pub(super) struct Job<S: Scenario, H> {
     pub ops: Vec<Op<S>>,
     /// Operations to measure; `None` runs until the phase says stop.
     pub quota: Option<u64>,
-    pub sample_mask: u64,
+    pub sampling: Sampling,
     pub phase: Arc<AtomicU8>,
     /// Write-locked by the runner until every worker is ready.
     pub gate: Arc<RwLock<()>>,
@@ -64,37 +66,96 @@ impl WorkerReport {
     }
 }
 
-/// A ring of operations with a prefix count of its reads.
+/// Consecutive operations of one kind.
+enum Run<S: Scenario> {
+    Reads(Vec<S::Read>),
+    Writes(Vec<S::Write>),
+}
+
+impl<S: Scenario> Run<S> {
+    fn len(&self) -> usize {
+        match self {
+            Run::Reads(reads) => reads.len(),
+            Run::Writes(writes) => writes.len(),
+        }
+    }
+}
+
+/// Up to a block's worth of operations of one kind, borrowed from a run.
+enum Slice<'a, S: Scenario> {
+    Reads(&'a [S::Read]),
+    Writes(&'a [S::Write]),
+}
+
+/// A thread's operations, in order, as runs; replayed round and round.
 struct Ring<S: Scenario> {
-    ops: Vec<Op<S>>,
-    /// `reads_before[i]` = reads among `ops[..i]`.
-    reads_before: Vec<u64>,
-    next: usize,
+    runs: Vec<Run<S>>,
+    run: usize,
+    at: usize,
 }
 
 impl<S: Scenario> Ring<S> {
+    /// Groups `ops` (at least one) into runs of one kind.
     fn new(ops: Vec<Op<S>>) -> Self {
-        let mut reads_before = Vec::with_capacity(ops.len() + 1);
-        let mut reads = 0;
-        reads_before.push(0);
-        for op in &ops {
-            reads += u64::from(matches!(op, Op::Read(_)));
-            reads_before.push(reads);
+        let mut runs: Vec<Run<S>> = Vec::new();
+        for op in ops {
+            match (op, runs.last_mut()) {
+                (Op::Read(read), Some(Run::Reads(reads))) => reads.push(read),
+                (Op::Write(write), Some(Run::Writes(writes))) => writes.push(write),
+                (Op::Read(read), _) => runs.push(Run::Reads(vec![read])),
+                (Op::Write(write), _) => runs.push(Run::Writes(vec![write])),
+            }
         }
+        assert!(!runs.is_empty(), "a ring holds at least one operation");
         Self {
-            ops,
-            reads_before,
-            next: 0,
+            runs,
+            run: 0,
+            at: 0,
         }
     }
 
-    /// The next `count` operations (fewer at the end of the ring) and how many read.
-    fn take(&mut self, count: u64) -> (&[Op<S>], u64) {
-        let start = self.next;
-        let end = (start as u64 + count).min(self.ops.len() as u64) as usize;
-        self.next = if end == self.ops.len() { 0 } else { end };
-        let reads = self.reads_before[end] - self.reads_before[start];
-        (&self.ops[start..end], reads)
+    /// The next operations of the current run, at most `max` (≥ 1).
+    fn take(&mut self, max: u64) -> Slice<'_, S> {
+        let (run, start) = (self.run, self.at);
+        let len = self.runs[run].len();
+        let end = (start as u64 + max).min(len as u64) as usize;
+        if end == len {
+            self.run = (run + 1) % self.runs.len();
+            self.at = 0;
+        } else {
+            self.at = end;
+        }
+        match &self.runs[run] {
+            Run::Reads(reads) => Slice::Reads(&reads[start..end]),
+            Run::Writes(writes) => Slice::Writes(&writes[start..end]),
+        }
+    }
+}
+
+/// Block lengths as the sampling adapts them to the time blocks take.
+struct Blocks {
+    sampling: Sampling,
+    len: u64,
+    began: Option<Instant>,
+}
+
+impl Blocks {
+    fn new(sampling: Sampling) -> Self {
+        Self {
+            sampling,
+            len: sampling.first_block(),
+            began: None,
+        }
+    }
+
+    /// Notes that a block begins at `now`; returns its length.
+    fn begin(&mut self, now: Instant) -> u64 {
+        if let Some(last) = self.began {
+            let last_ns = now.duration_since(last).as_nanos() as u64;
+            self.len = self.sampling.next_block(self.len, last_ns);
+        }
+        self.began = Some(now);
+        self.len
     }
 }
 
@@ -112,9 +173,10 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
             return WorkerReport::empty();
         }
         let mut ring = Ring::new(std::mem::take(&mut self.ops));
-        let block = self.sample_mask + 1;
+        let mut blocks = Blocks::new(self.sampling);
+        let mut warmup = Tally::default();
         while self.phase() == Phase::Warmup as u8 {
-            self.untimed(&mut ring, block, &mut Tally::default());
+            self.block(&mut ring, &mut blocks, u64::MAX, &mut warmup);
         }
 
         let counters_before = self.handle.counters();
@@ -124,14 +186,12 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
             Some(quota) => {
                 let mut left = quota;
                 while left > 0 {
-                    let count = left.min(block);
-                    self.sampled_block(&mut ring, count, &mut tally);
-                    left -= count;
+                    left -= self.block(&mut ring, &mut blocks, left, &mut tally);
                 }
             }
             None => {
                 while self.phase() != Phase::Stop as u8 {
-                    self.sampled_block(&mut ring, block, &mut tally);
+                    self.block(&mut ring, &mut blocks, u64::MAX, &mut tally);
                 }
             }
         }
@@ -149,43 +209,92 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
         self.phase.load(Ordering::Acquire)
     }
 
-    /// Runs `count` (≥ 1) operations, timing the first.
-    fn sampled_block(&mut self, ring: &mut Ring<S>, count: u64, tally: &mut Tally) {
-        let (timed, reads) = ring.take(1);
-        let op = &timed[0];
+    /// Runs one block of at most `max` (≥ 1) operations, timing the first;
+    /// returns how many ran.
+    fn block(
+        &mut self,
+        ring: &mut Ring<S>,
+        blocks: &mut Blocks,
+        max: u64,
+        tally: &mut Tally,
+    ) -> u64 {
         let began = Instant::now();
-        execute(&*self.scenario, &mut self.handle, op);
-        let nanos = began.elapsed().as_nanos() as u64;
-        tally.latency.record(op.kind(), nanos);
-        tally.reads += reads;
-        tally.writes += 1 - reads;
-        self.untimed(ring, count - 1, tally);
+        let count = blocks.begin(began).min(max);
+        let (kind, _) = self.replay(ring.take(1), tally);
+        tally
+            .latency
+            .record(kind, began.elapsed().as_nanos() as u64);
+        let mut left = count - 1;
+        while left > 0 {
+            let (_, done) = self.replay(ring.take(left), tally);
+            left -= done;
+        }
+        count
     }
 
-    /// Runs `count` operations without timing any.
-    fn untimed(&mut self, ring: &mut Ring<S>, count: u64, tally: &mut Tally) {
-        let mut left = count;
-        while left > 0 {
-            let (ops, reads) = ring.take(left);
-            for op in ops {
-                execute(&*self.scenario, &mut self.handle, op);
+    /// Runs a slice of operations; returns their kind and number.
+    #[inline]
+    fn replay(&mut self, slice: Slice<'_, S>, tally: &mut Tally) -> (OpKind, u64) {
+        let scenario = &*self.scenario;
+        let handle = &mut self.handle;
+        match slice {
+            Slice::Reads(reads) => {
+                for read in reads {
+                    black_box(handle.read(|state| scenario.read(state, read)));
+                }
+                tally.reads += reads.len() as u64;
+                (OpKind::Read, reads.len() as u64)
             }
-            let done = ops.len() as u64;
-            tally.reads += reads;
-            tally.writes += done - reads;
-            left -= done;
+            Slice::Writes(writes) => {
+                for write in writes {
+                    black_box(handle.try_write(write)).ok();
+                }
+                tally.writes += writes.len() as u64;
+                (OpKind::Write, writes.len() as u64)
+            }
         }
     }
 }
 
-#[inline]
-fn execute<S: Scenario, H: StrategyHandle<S>>(scenario: &S, handle: &mut H, op: &Op<S>) {
-    match op {
-        Op::Read(read) => {
-            black_box(handle.read(|state| scenario.read(state, read)));
+#[cfg(test)]
+mod tests {
+    use scenarios::config::{ConfigRead, ConfigScenario, ConfigWrite, FlagId};
+
+    use super::*;
+
+    fn op(i: u32) -> Op<ConfigScenario> {
+        if i % 3 == 0 {
+            Op::Write(ConfigWrite::Flip(FlagId(i)))
+        } else {
+            Op::Read(ConfigRead::Request(FlagId(i)))
         }
-        Op::Write(write) => {
-            black_box(handle.try_write(write)).ok();
+    }
+
+    fn flatten(slice: Slice<'_, ConfigScenario>) -> Vec<Op<ConfigScenario>> {
+        match slice {
+            Slice::Reads(reads) => reads.iter().cloned().map(Op::Read).collect(),
+            Slice::Writes(writes) => writes.iter().cloned().map(Op::Write).collect(),
         }
+    }
+
+    #[test]
+    fn the_ring_replays_the_operations_in_order_round_and_round() {
+        let ops: Vec<_> = (0..10).map(op).collect();
+        let mut ring = Ring::new(ops.clone());
+        let mut replayed = Vec::new();
+        for max in [1, 4, 2, 7, 1, 9, 3, 5] {
+            let slice = flatten(ring.take(max));
+            assert!(!slice.is_empty() && slice.len() as u64 <= max);
+            replayed.extend(slice);
+        }
+        let expected: Vec<_> = ops.iter().cycle().take(replayed.len()).cloned().collect();
+        assert_eq!(replayed, expected);
+    }
+
+    #[test]
+    fn consecutive_operations_of_one_kind_form_one_run() {
+        let ring = Ring::new((1..=6).map(op).collect());
+        let lengths: Vec<_> = ring.runs.iter().map(Run::len).collect();
+        assert_eq!(lengths, [2, 1, 2, 1]);
     }
 }

@@ -152,7 +152,7 @@ fn run_config(
         stop: StopAfter::Elapsed(Duration::from_secs_f64(args.duration_s)),
         warmup: Duration::from_secs_f64(args.warmup_s),
         seed: args.seed,
-        sample_every: args.latency_sample_every,
+        sampling: args.latency_sampling,
         options: settings.options.clone(),
     })
 }

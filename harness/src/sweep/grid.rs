@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::runner::Sampling;
+
 /// Read ratios closer than this are the same ratio (JSON may round the last bit).
 const RATIO_TOLERANCE: f64 = 1e-9;
 
@@ -29,7 +31,7 @@ pub struct SweepArguments {
     pub on_conflict: String,
     /// cas-merge: `writes` or `reads`.
     pub validate: String,
-    pub latency_sample_every: u64,
+    pub latency_sampling: Sampling,
 }
 
 /// One cell of the grid: one strategy on one workload.
@@ -126,7 +128,7 @@ impl SweepArguments {
             ("publish-every", self.publish_every.to_string()),
             ("on-conflict", self.on_conflict.clone()),
             ("validate", self.validate.clone()),
-            ("latency sampling", self.latency_sample_every.to_string()),
+            ("latency sampling", self.latency_sampling.to_string()),
         ]
     }
 }
@@ -181,7 +183,7 @@ mod tests {
             publish_every: 1,
             on_conflict: "retry".into(),
             validate: "reads".into(),
-            latency_sample_every: 64,
+            latency_sampling: Sampling::Adaptive,
         }
     }
 

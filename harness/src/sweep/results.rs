@@ -12,7 +12,7 @@ use crate::environment::Environment;
 use crate::report::{StrategyResult, write_atomically};
 
 /// Bumped whenever a field changes meaning or disappears.
-pub const SWEEP_SCHEMA_VERSION: u32 = 1;
+pub const SWEEP_SCHEMA_VERSION: u32 = 2;
 
 /// The file's name inside a sweep's directory.
 pub const RESULTS_FILE: &str = "results.json";

@@ -101,8 +101,9 @@ fn slice_sections(
     let threads = latency_threads(summary, results.environment.logical_cores);
     push(
         "latency",
-        "Sampled operations: 1 in 64 is timed, so each sample includes one clock read \
-         (about 20–30 ns here, which is why no bar is shorter). Medians over trials of each percentile.",
+        "Sampled operations: the first of each block of about 20 µs of work is timed, so each \
+         sample includes one clock read (about 20–30 ns here, which is why no bar is shorter). \
+         Medians over trials of each percentile.",
         latency::percentiles(summary, slice, threads)?,
     );
     push(
