@@ -80,6 +80,20 @@ pub struct CalibrateConfig {
     pub seed: u64,
 }
 
+impl CalibrateConfig {
+    /// The short calibration a sweep runs before its grid so its page can
+    /// say how far to trust the figures: 3 rounds of `duration` per loop
+    /// (~7 s at 0.5 s), each after a fifth of that as warm-up.
+    pub fn for_reports(duration: Duration) -> Self {
+        Self {
+            duration,
+            warmup: duration / 5,
+            rounds: 3,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for CalibrateConfig {
     fn default() -> Self {
         Self {
@@ -132,6 +146,23 @@ pub struct Calibration {
     pub sampling_overhead: f64,
     /// Measured share of throughput sampling takes: `1 - harness / harness_unsampled`.
     pub sampling_cost: f64,
+}
+
+impl Calibration {
+    /// The verdict in one sentence, e.g. for the top of a report.
+    pub fn verdict(&self) -> String {
+        format!(
+            "{}: the harness reached {:.0}% of a hand-written Cache::load loop on the same reads \
+             (at least {:.0}% required); one Instant::now() costs {:.1} ns and sampling ({}) timed \
+             1 operation in {:.0}",
+            if self.passes { "PASS" } else { "FAIL" },
+            self.ratio * 100.0,
+            self.threshold * 100.0,
+            self.timer_ns,
+            self.sampling,
+            self.ops_per_timed_op,
+        )
+    }
 }
 
 /// One loop's throughput over the rounds.

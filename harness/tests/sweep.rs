@@ -22,6 +22,7 @@ fn harness() -> Command {
 fn small_sweep(out: &Path, extra: &[&str]) -> Command {
     let mut cmd = harness();
     cmd.args(["sweep", "--duration", "20ms", "--warmup", "0s"])
+        .args(["--calibrate-duration", "10ms"])
         .args(["--out", out.to_str().unwrap()])
         .args(extra);
     cmd
@@ -80,6 +81,13 @@ fn a_sweep_keeps_every_trial_and_renders_every_chart() {
     }
     assert!(page.contains("<svg"));
     assert!(page.contains("Best strategy per scenario and mix"));
+    let calibration = results
+        .calibration
+        .as_ref()
+        .expect("calibrated before the grid");
+    assert_eq!(calibration.rounds, 3);
+    assert!(page.contains("Measurement fidelity"));
+    assert!(page.contains(&format!("reached {:.0}%", calibration.ratio * 100.0)));
     assert!(page.contains("--read-ratios 0.5,1"), "the command is shown");
     let charts = std::fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(charts, page.matches("<figure>").count());

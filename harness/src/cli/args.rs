@@ -67,6 +67,9 @@ pub struct SweepArgs {
     /// Warm-up before each trial (0s for none).
     #[arg(long, default_value = "100ms", value_parser = duration, allow_hyphen_values = true)]
     pub warmup: Duration,
+    /// Each of the 3 rounds of the calibration shown atop the page (`harness calibrate`'s loops).
+    #[arg(long, default_value = "500ms", value_parser = positive_duration, allow_hyphen_values = true)]
+    pub calibrate_duration: Duration,
     /// The directory for results.json, the charts and index.html (created if missing).
     #[arg(long)]
     pub out: PathBuf,

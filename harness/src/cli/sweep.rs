@@ -2,11 +2,13 @@
 //! results.json lacks while showing progress, then renders its charts and page.
 
 use std::path::Path;
+use std::time::Duration;
 
 use scenarios::registry as scenario_registry;
 
 use super::progress;
 use super::{CliError, SweepArgs};
+use crate::calibrate::{self, CalibrateConfig};
 use crate::environment::Environment;
 use crate::report;
 use crate::runner::Sampling;
@@ -29,6 +31,7 @@ pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> 
             validate: args.validate.into(),
         },
     };
+    calibrate_once(&mut results, args.calibrate_duration, &path)?;
     let mut observer = progress::for_stderr();
     sweep::run(&mut results, &settings, &path, &mut *observer).map_err(sweep_error)?;
     drop(observer);
@@ -37,6 +40,29 @@ pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> 
     })?;
     eprintln!("wrote {} and {}", path.display(), page.display());
     failures(&results)
+}
+
+/// Measures the calibration the page shows, unless the results (resumed) have it.
+fn calibrate_once(
+    results: &mut SweepResults,
+    duration: Duration,
+    path: &Path,
+) -> Result<(), CliError> {
+    if results.calibration.is_some() {
+        return Ok(());
+    }
+    let config = CalibrateConfig::for_reports(duration);
+    eprintln!(
+        "calibrating: harness calibrate's loops, {} rounds of {:?} each",
+        config.rounds, config.duration
+    );
+    let calibration =
+        calibrate::calibrate(&config).map_err(|err| CliError::Failed(err.to_string()))?;
+    eprintln!("{}", calibration.verdict());
+    results.calibration = Some(calibration);
+    results
+        .save(path)
+        .map_err(|err| CliError::Failed(format!("cannot write '{}': {err}", path.display())))
 }
 
 /// The effective arguments, with `all` resolved and defaults filled in.

@@ -27,6 +27,7 @@ pub fn sweep_page(results: &SweepResults, summary: &Summary, sections: &[Section
         escape(&results.arguments.scenarios.join(", "))
     );
     page.push_str(&header(results));
+    page.push_str(&calibration(results));
     page.push_str(&winners_table(summary));
     page.push_str(&failures(results));
     for section in sections {
@@ -71,6 +72,18 @@ fn header(results: &SweepResults) -> String {
         warmup = args.warmup_s,
         dist = escape(&args.dist),
         seed = args.seed,
+    )
+}
+
+/// How far to trust the figures: the calibration measured before the grid.
+fn calibration(results: &SweepResults) -> String {
+    let verdict = match &results.calibration {
+        Some(c) => escape(&c.verdict()),
+        None => "not measured (the sweep stopped before its first trial)".to_owned(),
+    };
+    format!(
+        "<p><strong>Measurement fidelity</strong> (<code>harness calibrate</code>, measured before \
+         the grid): {verdict}.</p>"
     )
 }
 

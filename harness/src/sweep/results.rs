@@ -1,5 +1,6 @@
-//! The results file of a sweep (`results.json`, `schema_version` 1): every
-//! trial with its whole measurement, the environment and the arguments.
+//! The results file of a sweep (`results.json`, `schema_version` 2): every
+//! trial with its whole measurement, the environment, the arguments and the
+//! calibration measured before the grid.
 //! It is the only input `harness report` needs.
 
 use std::collections::HashMap;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::grid::{Point, SweepArguments};
+use crate::calibrate::Calibration;
 use crate::environment::Environment;
 use crate::report::{StrategyResult, write_atomically};
 
@@ -25,6 +27,9 @@ pub struct SweepResults {
     pub arguments: SweepArguments,
     /// The command line that started the sweep, for reproduction.
     pub command_line: Vec<String>,
+    /// `harness calibrate`'s short form, run before the first trial; `None`
+    /// until then.
+    pub calibration: Option<Calibration>,
     /// In the order they ran.
     pub trials: Vec<Trial>,
 }
@@ -70,6 +75,7 @@ impl SweepResults {
             environment,
             arguments,
             command_line,
+            calibration: None,
             trials: Vec::new(),
         }
     }
