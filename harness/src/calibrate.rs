@@ -184,6 +184,8 @@ pub enum CalibrateError {
     Config(&'static str),
     #[error("the harness run of {STRATEGY} failed: {0}")]
     Run(#[from] RunFailure),
+    #[error("a loop completed no operations in most of its {0:?} rounds; use a longer duration")]
+    TooShort(Duration),
 }
 
 /// Runs the hand loops and the harness (with and without sampling)
@@ -203,6 +205,12 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
                 ops_per_timed_op.push(per_timed);
             }
         }
+    }
+    if figures
+        .iter()
+        .any(|rounds| median(&mut rounds.clone()) == 0.0)
+    {
+        return Err(CalibrateError::TooShort(config.duration));
     }
     let [hand_cache, hand_load, harness, harness_unsampled] =
         figures.map(|rounds| throughput(rounds, config.threads));

@@ -14,18 +14,31 @@ use harness::sweep::{
     Point, RESULTS_FILE, SWEEP_SCHEMA_VERSION, SweepArguments, SweepResults, Trial,
 };
 
-fn harness() -> Command {
-    Command::cargo_bin("harness").unwrap()
-}
+mod common;
+use common::{harness, refused_by};
 
 /// A sweep small enough for a test: short trials, no warm-up.
 fn small_sweep(out: &Path, extra: &[&str]) -> Command {
     let mut cmd = harness();
     cmd.args(["sweep", "--duration", "20ms", "--warmup", "0s"])
-        .args(["--calibrate-duration", "10ms"])
+        .args(["--calibrate-duration", "50ms"])
         .args(["--out", out.to_str().unwrap()])
         .args(extra);
     cmd
+}
+
+/// Arguments of a one-strategy, one-thread, one-trial grid; threads are at index 3.
+fn mutex_grid(read_ratios: &'static str) -> [&'static str; 8] {
+    [
+        "--strategy",
+        "mutex",
+        "--threads",
+        "1",
+        "--read-ratios",
+        read_ratios,
+        "--repeat",
+        "1",
+    ]
 }
 
 fn load(dir: &Path) -> SweepResults {
@@ -106,16 +119,7 @@ fn the_results_file_round_trips() {
 fn resume_runs_only_the_missing_trials() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("resumed");
-    let grid = [
-        "--strategy",
-        "mutex",
-        "--threads",
-        "1",
-        "--read-ratios",
-        "0.5,0.9,1",
-        "--repeat",
-        "1",
-    ];
+    let grid = mutex_grid("0.5,0.9,1");
     small_sweep(&out, &grid).assert().success();
     let mut interrupted = load(&out);
     let kept = interrupted.trials[..2].to_vec();
@@ -129,35 +133,17 @@ fn resume_runs_only_the_missing_trials() {
     assert_eq!(resumed.trials[2].point.read_ratio, 1.0);
 }
 
-/// Runs `cmd` and checks: exit code 2 and one line on stderr containing `expected`.
-fn refused(cmd: &mut Command, expected: &str) {
-    let out = cmd.assert().code(2).get_output().clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "printed:\n{stderr}");
-    assert!(stderr.contains(expected), "printed: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
 #[test]
 fn an_existing_sweep_is_continued_only_on_request_and_with_the_same_arguments() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("once");
-    let grid = [
-        "--strategy",
-        "mutex",
-        "--threads",
-        "1",
-        "--read-ratios",
-        "1",
-        "--repeat",
-        "1",
-    ];
+    let grid = mutex_grid("1");
     small_sweep(&out, &grid).assert().success();
-    refused(&mut small_sweep(&out, &grid), "pass --resume to continue");
+    refused_by(&mut small_sweep(&out, &grid), "pass --resume to continue");
     let mut other = grid;
     other[3] = "2";
-    refused(small_sweep(&out, &other).arg("--resume"), "cannot resume");
-    refused(
+    refused_by(small_sweep(&out, &other).arg("--resume"), "cannot resume");
+    refused_by(
         small_sweep(&out, &other).arg("--resume"),
         "threads was 1, now 2",
     );
@@ -167,42 +153,42 @@ fn an_existing_sweep_is_continued_only_on_request_and_with_the_same_arguments() 
 fn bad_input_is_one_line_and_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--read-ratios", "0.5,2"]),
         "'2': expected a number from 0 to 1",
     );
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--threads", "1,0"]),
         "'0': expected a whole number from 1 to 1024",
     );
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--reprs", "std,im"]),
         "unknown representation 'im': valid are std, imbl, rpds",
     );
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--strategy", "spinlock"]),
         "unknown strategy 'spinlock': valid are all",
     );
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--scenario", "all", "--variant", "tenants"]),
         "--variant needs one --scenario",
     );
-    refused(
+    refused_by(
         &mut small_sweep(&out, &["--scenario", "config", "--variant", "tenants"]),
         "unknown variant 'tenants' of scenario config",
     );
-    refused(harness().args(["sweep"]), "--out");
-    refused(
+    refused_by(harness().args(["sweep"]), "--out");
+    refused_by(
         harness().args(["report", dir.path().join("missing").to_str().unwrap()]),
         "cannot read",
     );
     std::fs::write(dir.path().join(RESULTS_FILE), "{\"schema_version\": 2}").unwrap();
-    refused(
+    refused_by(
         harness().args(["report", dir.path().to_str().unwrap()]),
         "is not a sweep's results file",
     );
     std::fs::write(dir.path().join(RESULTS_FILE), "{\"schema_version\": 99}").unwrap();
-    refused(
+    refused_by(
         harness().args(["report", dir.path().to_str().unwrap()]),
         "schema_version 99",
     );

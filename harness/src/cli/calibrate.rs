@@ -17,7 +17,7 @@ use crate::environment::Environment;
 pub fn run(args: &CalibrateArgs) -> Result<(), CliError> {
     let calibration = calibrate::calibrate(&config(args)).map_err(|err| match err {
         CalibrateError::Config(_) => CliError::BadInput(err.to_string()),
-        CalibrateError::Run(_) => CliError::Failed(err.to_string()),
+        CalibrateError::Run(_) | CalibrateError::TooShort(_) => CliError::Failed(err.to_string()),
     })?;
     print!("{}", render(args.format, &calibration));
     if calibration.passes {

@@ -79,7 +79,8 @@ fn header(results: &SweepResults) -> String {
 fn calibration(results: &SweepResults) -> String {
     let verdict = match &results.calibration {
         Some(c) => escape(&c.verdict()),
-        None => "not measured (the sweep stopped before its first trial)".to_owned(),
+        None => "not measured (the sweep stopped before it, or it failed: see the sweep's output)"
+            .to_owned(),
     };
     format!(
         "<p><strong>Measurement fidelity</strong> (<code>harness calibrate</code>, measured before \
