@@ -49,6 +49,7 @@ use scenarios::{KeyDist, Op, Scenario, Workload};
 use serde::{Deserialize, Serialize};
 
 use crate::runner::{self, MAX_BLOCK, RING_LEN, RunConfig, RunFailure, StopAfter, thread_seed};
+use crate::stats::median;
 use crate::strategy::{ArcSwapRcu, StrategyOptions};
 
 /// The share of the like-for-like hand loop's throughput the harness must reach.
@@ -208,7 +209,7 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
     }
     if figures
         .iter()
-        .any(|rounds| median(&mut rounds.clone()) == 0.0)
+        .any(|rounds| median(rounds.iter().copied()) == 0.0)
     {
         return Err(CalibrateError::TooShort(config.duration));
     }
@@ -221,7 +222,7 @@ pub fn calibrate(config: &CalibrateConfig) -> Result<Calibration, CalibrateError
         harness_unsampled,
     };
     let timing = TimerUse {
-        ops_per_timed_op: median(&mut ops_per_timed_op),
+        ops_per_timed_op: median(ops_per_timed_op),
         timer_ns: timer_cost_ns(),
     };
     Ok(summarize(config, loops, timing))
@@ -474,22 +475,21 @@ fn pass<R: Reader>(scenario: &ConfigScenario, reader: &mut R, reads: &[ConfigRea
     }
 }
 
-fn throughput(mut rounds: Vec<f64>, threads: usize) -> Throughput {
-    let in_order = rounds.clone();
-    let ops_per_sec = median(&mut rounds);
+fn throughput(rounds: Vec<f64>, threads: usize) -> Throughput {
+    let ops_per_sec = median(rounds.iter().copied());
     let per_thread = ops_per_sec / threads as f64;
     Throughput {
         ops_per_sec,
         ops_per_sec_per_thread: per_thread,
         ns_per_op: 1e9 / per_thread,
-        rounds: in_order,
+        rounds,
     }
 }
 
 /// Median nanoseconds of one `Instant::now()`, timed in batches (a single
 /// read is too short to time with the timer itself).
 pub fn timer_cost_ns() -> f64 {
-    let mut per_read: Vec<f64> = (0..TIMER_BATCHES)
+    let per_read: Vec<f64> = (0..TIMER_BATCHES)
         .map(|_| {
             let started = Instant::now();
             for _ in 0..TIMER_BATCH {
@@ -498,29 +498,12 @@ pub fn timer_cost_ns() -> f64 {
             started.elapsed().as_nanos() as f64 / f64::from(TIMER_BATCH)
         })
         .collect();
-    median(&mut per_read)
-}
-
-/// The median of a non-empty list (the mean of the middle two for an even length).
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[middle]
-    } else {
-        (values[middle - 1] + values[middle]) / 2.0
-    }
+    median(per_read)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn medians_of_odd_and_even_lengths() {
-        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
-    }
 
     #[test]
     fn hand_loops_replay_the_runners_reads() {

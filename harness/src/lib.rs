@@ -22,6 +22,7 @@ pub mod conformance;
 pub mod environment;
 pub mod report;
 pub mod runner;
+pub mod stats;
 pub mod strategy;
 pub mod sweep;
 pub mod sync;

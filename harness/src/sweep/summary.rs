@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::grid::{Point, same_ratio};
 use super::results::{SweepResults, Trial};
 use crate::runner::LatencySummary;
+use crate::stats::median;
 
 /// Median latency percentiles, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -222,34 +223,7 @@ fn counters_per_kilowrite(trials: &[&Trial]) -> BTreeMap<String, f64> {
                     / t.result.writes as f64
             });
             let rates: Vec<f64> = rates.collect();
-            (!rates.is_empty()).then(|| (name.clone(), median(rates.into_iter())))
+            (!rates.is_empty()).then(|| (name.clone(), median(rates)))
         })
         .collect()
-}
-
-/// The median (the mean of the middle two for an even count); 0 for none.
-pub fn median(values: impl Iterator<Item = f64>) -> f64 {
-    let mut values: Vec<f64> = values.collect();
-    if values.is_empty() {
-        return 0.0;
-    }
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]) / 2.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn medians_of_odd_even_and_empty() {
-        assert_eq!(median([3.0, 1.0, 2.0].into_iter()), 2.0);
-        assert_eq!(median([4.0, 1.0, 2.0, 3.0].into_iter()), 2.5);
-        assert_eq!(median(std::iter::empty()), 0.0);
-    }
 }
