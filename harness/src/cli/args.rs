@@ -88,15 +88,8 @@ pub struct SweepArgs {
     /// Seed of the operation generator.
     #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
     pub seed: u64,
-    /// staging: publish a snapshot after this many writes.
-    #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
-    pub publish_every: usize,
-    /// cas-merge: on a conflict, recompute from the newer version (retry) or give up (abort).
-    #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
-    pub on_conflict: OnConflictArg,
-    /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
-    #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
-    pub validate: ValidateArg,
+    #[command(flatten)]
+    pub strategy_options: StrategyOptionArgs,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -255,6 +248,13 @@ pub struct RunArgs {
     /// Write the output to this file (whole or not at all) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub strategy_options: StrategyOptionArgs,
+}
+
+/// The strategies' own options, shared by `run` and `sweep`.
+#[derive(Clone, Debug, Args)]
+pub struct StrategyOptionArgs {
     /// staging: publish a snapshot after this many writes.
     #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
     pub publish_every: usize,
@@ -264,6 +264,26 @@ pub struct RunArgs {
     /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
     #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
     pub validate: ValidateArg,
+}
+
+impl StrategyOptionArgs {
+    pub fn options(&self) -> crate::strategy::StrategyOptions {
+        crate::strategy::StrategyOptions {
+            publish_every: self.publish_every,
+            on_conflict: self.on_conflict.into(),
+            validate: self.validate.into(),
+        }
+    }
+
+    /// `retry` or `abort`, as results files spell it.
+    pub fn on_conflict_name(&self) -> String {
+        format!("{:?}", self.on_conflict).to_lowercase()
+    }
+
+    /// `writes` or `reads`, as results files spell it.
+    pub fn validate_name(&self) -> String {
+        format!("{:?}", self.validate).to_lowercase()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -20,8 +20,8 @@ use clap::Parser;
 use clap::error::ErrorKind;
 
 pub use self::args::{
-    CalibrateArgs, CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, SweepArgs,
-    VerifyArgs,
+    CalibrateArgs, CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, StrategyOptionArgs,
+    SweepArgs, VerifyArgs,
 };
 
 /// Why a command did not succeed.

@@ -12,7 +12,7 @@ use crate::environment::Environment;
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 use crate::runner::{self, Measurement, RunConfig, RunFailure, Sampling, StopAfter};
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{Strategy, StrategyOptions};
+use crate::strategy::Strategy;
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 
@@ -124,11 +124,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {
         warmup: args.warmup,
         seed: args.seed,
         sampling: Sampling::Adaptive,
-        options: StrategyOptions {
-            publish_every: args.publish_every,
-            on_conflict: args.on_conflict.into(),
-            validate: args.validate.into(),
-        },
+        options: args.strategy_options.options(),
     })
 }
 
@@ -151,9 +147,9 @@ fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
         ops,
         warmup_s: args.warmup.as_secs_f64(),
         seed: args.seed,
-        publish_every: args.publish_every,
-        on_conflict: format!("{:?}", args.on_conflict).to_lowercase(),
-        validate: format!("{:?}", args.validate).to_lowercase(),
+        publish_every: args.strategy_options.publish_every,
+        on_conflict: args.strategy_options.on_conflict_name(),
+        validate: args.strategy_options.validate_name(),
         latency_sampling: config.sampling,
     }
 }

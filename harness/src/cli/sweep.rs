@@ -12,7 +12,6 @@ use crate::calibrate::{self, CalibrateConfig};
 use crate::environment::Environment;
 use crate::report;
 use crate::runner::Sampling;
-use crate::strategy::StrategyOptions;
 use crate::sweep::{self, RESULTS_FILE, Settings, SweepArguments, SweepError, SweepResults};
 
 pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> {
@@ -25,11 +24,7 @@ pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> 
     let mut results = starting_point(args, arguments, command_line, &path)?;
     let settings = Settings {
         dist: args.dist,
-        options: StrategyOptions {
-            publish_every: args.publish_every,
-            on_conflict: args.on_conflict.into(),
-            validate: args.validate.into(),
-        },
+        options: args.strategy_options.options(),
     };
     calibrate_once(&mut results, args.calibrate_duration, &path)?;
     let mut observer = progress::for_stderr();
@@ -97,9 +92,9 @@ fn arguments(args: &SweepArgs) -> Result<SweepArguments, CliError> {
         write_delay_s: args.write_delay.as_secs_f64(),
         dist: args.dist.to_string(),
         seed: args.seed,
-        publish_every: args.publish_every,
-        on_conflict: format!("{:?}", args.on_conflict).to_lowercase(),
-        validate: format!("{:?}", args.validate).to_lowercase(),
+        publish_every: args.strategy_options.publish_every,
+        on_conflict: args.strategy_options.on_conflict_name(),
+        validate: args.strategy_options.validate_name(),
         latency_sampling: Sampling::Adaptive,
     })
 }
