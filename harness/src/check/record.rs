@@ -8,7 +8,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, RwLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -57,7 +57,10 @@ pub fn record<S: Scenario, T: Strategy<S>>(
     }))
     .map_err(|panic| RunFailure(format!("setup panicked: {}", panic_message(&*panic))))?;
     let origin = Instant::now();
-    let start = Arc::new(Barrier::new(config.threads));
+    // Write-locked until every client exists; `true` once they may start,
+    // `false` if one could not be started (the others then return at once).
+    let start = Arc::new(RwLock::new(false));
+    let mut go = start.write().expect("a new lock is not poisoned");
     let (finished, done) = mpsc::channel::<usize>();
     let threads: Vec<thread::JoinHandle<_>> = (0..config.threads)
         .map(|client| {
@@ -74,7 +77,9 @@ pub fn record<S: Scenario, T: Strategy<S>>(
             let finished = finished.clone();
             let worker = thread::Builder::new().name(format!("worker-{client}"));
             worker.spawn(move || {
-                start.wait();
+                if !*start.read().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+                    return Vec::new();
+                }
                 let clock = || origin.elapsed().as_nanos() as u64;
                 let recorded = ops
                     .into_iter()
@@ -97,6 +102,8 @@ pub fn record<S: Scenario, T: Strategy<S>>(
         })
         .collect::<Result<_, _>>()
         .map_err(|err| RunFailure(format!("cannot start a client thread: {err}")))?;
+    *go = true;
+    drop(go);
     drop(finished);
     watch(&done, config)?;
     let mut history = Vec::new();
