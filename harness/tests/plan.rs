@@ -93,7 +93,7 @@ fn the_json_carries_the_plan_and_zero_probe_delay_skips_the_probe() {
 
 #[test]
 fn a_write_only_run_ranks_without_a_read_tail() {
-    let text = stdout(&mut harness().args([
+    let text = stdout(harness().args([
         "run",
         "--scenario",
         "ledger",
