@@ -3,14 +3,13 @@
 //! a small sweep made here. Nothing here asserts how fast anything is:
 //! which strategy wins is whatever this machine measured.
 
+mod common;
+
 use std::path::Path;
 
 use assert_cmd::Command;
+use common::{harness, refused_by};
 use serde_json::Value;
-
-fn harness() -> Command {
-    Command::cargo_bin("harness").unwrap()
-}
 
 /// A short run of two strategies that differ in whether reads wait.
 fn short_run(extra: &[&str]) -> Command {
@@ -158,15 +157,6 @@ const QUESTION: [&str; 8] = [
     "64",
 ];
 
-/// Exit code 2, one line on stderr containing `expected`, nothing on stdout.
-fn refused(cmd: &mut Command, expected: &str) {
-    let out = cmd.assert().code(2).stdout("").get_output().clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.contains(expected), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
 #[test]
 fn recommend_answers_from_a_sweep_without_measuring() {
     let dir = tempfile::tempdir().unwrap();
@@ -230,23 +220,23 @@ fn recommend_answers_from_a_sweep_without_measuring() {
         .args(["--size", size]);
         cmd
     };
-    refused(
+    refused_by(
         &mut asked("config", "2", "64"),
         "scenario 'config' is not in the sweep: it holds routing",
     );
-    refused(
+    refused_by(
         &mut asked("routing", "4", "64"),
         "threads 4 is outside the sweep, which measured threads 1, 2",
     );
-    refused(
+    refused_by(
         &mut asked("routing", "2", "1000"),
         "size 1000 is outside the sweep, which measured size 8, 64",
     );
-    refused(
+    refused_by(
         recommend(&sweep, &QUESTION).args(["--repr", "imbl"]),
         "representation 'imbl' is not in the sweep for routing: it holds std",
     );
-    refused(
+    refused_by(
         &mut recommend(&dir.path().join("nope"), &QUESTION),
         &format!(
             "no sweep in '{}' (it has no results.json): valid are {}",
@@ -259,25 +249,25 @@ fn recommend_answers_from_a_sweep_without_measuring() {
 #[test]
 fn recommend_refuses_bad_input_in_one_line() {
     let dir = tempfile::tempdir().unwrap();
-    refused(
+    refused_by(
         &mut recommend(&dir.path().join("missing"), &QUESTION),
         "(it has no results.json): none found in",
     );
     let broken = dir.path().join("broken");
     std::fs::create_dir(&broken).unwrap();
     std::fs::write(broken.join("results.json"), "{ not json").unwrap();
-    refused(
+    refused_by(
         &mut recommend(&broken, &QUESTION),
         "is not a sweep's results file",
     );
-    refused(
+    refused_by(
         &mut recommend(
             &broken,
             &["--scenario", "routing", "--threads", "2", "--size", "64"],
         ),
         "--read-ratio",
     );
-    refused(
+    refused_by(
         &mut recommend(
             &broken,
             &[

@@ -272,6 +272,10 @@ pub struct RunArgs {
     /// Write the output to this file (whole or not at all) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// After each strategy, time reads during one write slowed by this much
+    /// (verify's read probe) to rank whether reads wait; 0s skips it.
+    #[arg(long, default_value = "200ms", value_parser = duration, allow_hyphen_values = true)]
+    pub probe_delay: Duration,
     #[command(flatten)]
     pub strategy_options: StrategyOptionArgs,
 }
@@ -288,10 +292,6 @@ pub struct StrategyOptionArgs {
     /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
     #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
     pub validate: ValidateArg,
-    /// After each strategy, time reads during one write slowed by this much
-    /// (verify's read probe) to rank whether reads wait; 0s skips it.
-    #[arg(long, default_value = "200ms", value_parser = duration, allow_hyphen_values = true)]
-    pub probe_delay: Duration,
 }
 
 impl StrategyOptionArgs {

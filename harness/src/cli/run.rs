@@ -17,8 +17,8 @@ use crate::environment::Environment;
 use crate::plan::{self, Blocking, BlockingByScenario, Plan};
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 use crate::runner::{self, Measurement, RunConfig, RunFailure, Sampling, StopAfter};
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::Strategy;
+use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 

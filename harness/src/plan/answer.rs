@@ -10,7 +10,7 @@
 use std::fmt;
 
 use super::crossover::{Lead, Segment, Step, describe, segments};
-use super::query::{Query, QueryError, Resolved, resolve};
+use super::query::{Query, QueryError, Resolved, distinct, resolve};
 use super::recommend::percent;
 use crate::report::format_count;
 use crate::sweep::{Slice, Summary, SweepResults};
@@ -110,41 +110,29 @@ impl Cell {
 }
 
 fn along_read_ratio(summary: &Summary, cell: &Cell) -> AxisCrossovers {
-    let steps = summary.read_ratios.iter().map(|&read_ratio| Step {
-        at: read_ratio.to_string(),
-        lead: Cell {
-            read_ratio,
-            ..cell.clone()
-        }
-        .lead(summary),
+    let cells = summary.read_ratios.iter().map(|&read_ratio| Cell {
+        read_ratio,
+        ..cell.clone()
     });
-    AxisCrossovers {
-        axis: "read ratio",
-        at: format!(
-            "{} threads, size {}, {}",
-            cell.threads, cell.slice.size, cell.slice.repr
-        ),
-        segments: segments(&steps.collect::<Vec<_>>()),
-    }
+    let at = format!(
+        "{} threads, size {}, {}",
+        cell.threads, cell.slice.size, cell.slice.repr
+    );
+    let leads = cells.map(|c| (c.read_ratio.to_string(), c.lead(summary)));
+    along("read ratio", at, leads)
 }
 
 fn along_threads(summary: &Summary, cell: &Cell) -> AxisCrossovers {
-    let steps = summary.threads.iter().map(|&threads| Step {
-        at: threads.to_string(),
-        lead: Cell {
-            threads,
-            ..cell.clone()
-        }
-        .lead(summary),
+    let cells = summary.threads.iter().map(|&threads| Cell {
+        threads,
+        ..cell.clone()
     });
-    AxisCrossovers {
-        axis: "threads",
-        at: format!(
-            "read ratio {}, size {}, {}",
-            cell.read_ratio, cell.slice.size, cell.slice.repr
-        ),
-        segments: segments(&steps.collect::<Vec<_>>()),
-    }
+    let at = format!(
+        "read ratio {}, size {}, {}",
+        cell.read_ratio, cell.slice.size, cell.slice.repr
+    );
+    let leads = cells.map(|c| (c.threads.to_string(), c.lead(summary)));
+    along("threads", at, leads)
 }
 
 /// Along size, every representation of the scenario competes.
@@ -154,13 +142,12 @@ fn along_size(summary: &Summary, cell: &Cell) -> AxisCrossovers {
         .iter()
         .filter(|s| s.scenario == cell.slice.scenario)
         .collect();
-    let mut reprs: Vec<&str> = slices.iter().map(|s| s.repr.as_str()).collect();
-    reprs.dedup();
+    let reprs = distinct(slices.iter().map(|s| s.repr.clone()));
     let several = reprs.len() > 1;
     let mut sizes: Vec<usize> = slices.iter().map(|s| s.size).collect();
     sizes.sort_unstable();
     sizes.dedup();
-    let steps = sizes.iter().map(|&size| {
+    let leads = sizes.iter().map(|&size| {
         let candidates = slices.iter().filter(|s| s.size == size).flat_map(|slice| {
             summary.strategies.iter().filter_map(move |strategy| {
                 let point = summary.get(slice, cell.threads, cell.read_ratio, strategy)?;
@@ -172,23 +159,31 @@ fn along_size(summary: &Summary, cell: &Cell) -> AxisCrossovers {
                 Some((label, point))
             })
         });
-        Step {
-            at: size.to_string(),
-            lead: Lead::among(candidates),
-        }
+        (size.to_string(), Lead::among(candidates))
     });
     let reprs = if several {
-        format!(", {} compared", reprs.join(" and "))
+        format!("{} compared", reprs.join(" and "))
     } else {
-        format!(", {}", cell.slice.repr)
+        cell.slice.repr.clone()
     };
+    let at = format!(
+        "read ratio {}, {} threads, {reprs}",
+        cell.read_ratio, cell.threads
+    );
+    along("size", at, leads)
+}
+
+/// The crossovers of the leaders at each value of an axis, in order.
+fn along(
+    axis: &'static str,
+    at: String,
+    leads: impl Iterator<Item = (String, Option<Lead>)>,
+) -> AxisCrossovers {
+    let steps: Vec<Step> = leads.map(|(at, lead)| Step { at, lead }).collect();
     AxisCrossovers {
-        axis: "size",
-        at: format!(
-            "read ratio {}, {} threads{reprs}",
-            cell.read_ratio, cell.threads
-        ),
-        segments: segments(&steps.collect::<Vec<_>>()),
+        axis,
+        at,
+        segments: segments(&steps),
     }
 }
 
@@ -271,6 +266,7 @@ fn best(lead: &Lead) -> String {
 mod tests {
     use super::*;
     use crate::environment::Environment;
+    use crate::plan::query::tests::query;
     use crate::plan::rank::tests::{failure, result};
     use crate::sweep::{SweepArguments, Trial};
 
@@ -302,14 +298,7 @@ mod tests {
             repeat: 3,
             duration_s: 0.2,
             warmup_s: 0.1,
-            variant: None,
-            write_delay_s: 0.0,
-            dist: "uniform".into(),
-            seed: 1,
-            publish_every: 1,
-            on_conflict: "retry".into(),
-            validate: "reads".into(),
-            latency_sample_every: 64,
+            ..crate::sweep::grid::tests::arguments()
         };
         let mut results = SweepResults::new(Environment::capture(), arguments.clone(), Vec::new());
         for point in arguments.points() {
@@ -330,16 +319,6 @@ mod tests {
             }
         }
         results
-    }
-
-    fn query(read_ratio: f64, threads: usize, size: usize) -> Query {
-        Query {
-            scenario: "routing".into(),
-            repr: "std".into(),
-            read_ratio,
-            threads,
-            size,
-        }
     }
 
     #[test]

@@ -167,7 +167,7 @@ fn round(x: f64) -> f64 {
 }
 
 /// The values of `items`, first occurrence first.
-fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
+pub(super) fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut seen = Vec::new();
     for item in items {
         if !seen.contains(&item) {
@@ -178,7 +178,7 @@ fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::plan::crossover::tests::point;
     use crate::sweep::PointSummary;
@@ -212,7 +212,8 @@ mod tests {
         }
     }
 
-    fn query(read_ratio: f64, threads: usize, size: usize) -> Query {
+    /// A question about routing with the std representation.
+    pub(crate) fn query(read_ratio: f64, threads: usize, size: usize) -> Query {
         Query {
             scenario: "routing".into(),
             repr: "std".into(),

@@ -116,6 +116,7 @@ pub(crate) mod tests {
                 read: Some(summary(read_p999)),
                 write: Some(summary(read_p999 * 10)),
             },
+            timed: 200,
             counters: Default::default(),
             final_state: None,
         };

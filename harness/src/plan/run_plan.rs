@@ -51,17 +51,11 @@ pub fn plans(report: &RunReport, blocking: &BlockingByScenario) -> Vec<Plan> {
 
 /// "routing (prefix) at 64 threads, read ratio 0.9, size 64, std repr, uniform keys".
 fn workload(args: &RunArguments, scenario: &str) -> String {
-    let variant = args
-        .variant
-        .as_deref()
-        .map(|v| format!(" ({v})"))
+    let variant = args.variant_suffix();
+    let delay = args
+        .write_delay()
+        .map(|d| format!(", {d} write delay"))
         .unwrap_or_default();
-    let delay = if args.write_delay_s > 0.0 {
-        let delay = std::time::Duration::from_secs_f64(args.write_delay_s);
-        format!(", {} write delay", humantime::format_duration(delay))
-    } else {
-        String::new()
-    };
     format!(
         "{scenario}{variant} at {} threads, read ratio {}, size {}, {} repr, {} keys{delay}",
         args.threads, args.read_ratio, args.size, args.repr, args.dist
