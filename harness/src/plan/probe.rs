@@ -2,11 +2,12 @@
 //!
 //! The verifier's read probe ([`crate::check::blocking`]) is run once per
 //! strategy after its measurement, rather than read from a table of known
-//! classes: it costs one slowed write (200 ms by default, about 2 s for
-//! all ten strategies against the ~25 s their measurement takes), and it
-//! measures the strategy as this run built it (scenario, representation,
-//! size, options), so a new strategy or option is classified without
-//! anyone updating a table.
+//! classes: it costs one slowed write per strategy (200 ms by default; for
+//! all ten strategies a run took 4.6 s with the probe and 3.0 s without, at
+//! 100 ms of measuring each, against 25 s of measuring at the default 2 s
+//! plus 0.5 s warm-up), and it measures the strategy as this run built it
+//! (scenario, representation, size, options), so a new strategy or option
+//! is classified without anyone updating a table.
 
 use std::time::Duration;
 
