@@ -80,6 +80,8 @@ pub struct Segment {
     pub label: Option<String>,
     pub from: String,
     pub to: String,
+    /// How many measured values it spans.
+    pub values: usize,
     /// The values in it whose lead was within noise.
     pub close_at: Vec<String>,
 }
@@ -93,11 +95,15 @@ pub fn segments(steps: &[Step]) -> Vec<Segment> {
         let label = step.lead.as_ref().map(|l| l.label.clone());
         let close = step.lead.as_ref().is_some_and(Lead::within_noise);
         match segments.last_mut() {
-            Some(last) if last.label == label => last.to.clone_from(&step.at),
+            Some(last) if last.label == label => {
+                last.to.clone_from(&step.at);
+                last.values += 1;
+            }
             _ => segments.push(Segment {
                 label,
                 from: step.at.clone(),
                 to: step.at.clone(),
+                values: 1,
                 close_at: Vec::new(),
             }),
         }
@@ -118,6 +124,7 @@ pub fn describe(segments: &[Segment]) -> String {
     };
     let noise = |s: &Segment| match s.close_at.as_slice() {
         [] => String::new(),
+        at if at.len() == s.values => " (within noise)".to_owned(),
         at => format!(" (within noise at {})", at.join(", ")),
     };
     match segments {
@@ -247,9 +254,16 @@ pub(crate) mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!((found[0].from.as_str(), found[0].to.as_str()), ("0", "0.5"));
         assert_eq!(found[0].close_at, ["0.5"]);
+        assert_eq!(found[0].values, 2);
         assert_eq!(
             describe(&found),
             "mutex up to 0.5 (within noise at 0.5), arc-swap from 0.9"
+        );
+        let mut all_close = steps.clone();
+        all_close[0] = step("0", "mutex", 0.01);
+        assert_eq!(
+            describe(&segments(&all_close)),
+            "mutex up to 0.5 (within noise), arc-swap from 0.9"
         );
     }
 
