@@ -36,6 +36,30 @@ pub enum Command {
     Report(ReportArgs),
     /// Compare the harness's arc-swap read throughput with hand-written loops.
     Calibrate(CalibrateArgs),
+    /// Name the best strategy for a workload, and its crossovers, from a sweep's results.
+    Recommend(RecommendArgs),
+}
+
+#[derive(Clone, Debug, Args)]
+pub struct RecommendArgs {
+    /// The scenario asked about (one the sweep measured).
+    #[arg(long)]
+    pub scenario: String,
+    /// Share of operations that read, from 0 to 1.
+    #[arg(long, value_parser = read_ratio, allow_hyphen_values = true)]
+    pub read_ratio: f64,
+    /// Worker threads.
+    #[arg(long, value_parser = threads, allow_hyphen_values = true)]
+    pub threads: usize,
+    /// Size of the shared state, in the scenario's unit.
+    #[arg(long, value_parser = size, allow_hyphen_values = true)]
+    pub size: usize,
+    /// Representation: std, imbl or rpds (one the sweep measured).
+    #[arg(long, default_value = "std")]
+    pub repr: String,
+    /// The sweep's directory (holding results.json), as `harness sweep --out` made it.
+    #[arg(long, default_value = "reports/reference")]
+    pub from: PathBuf,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -248,6 +272,10 @@ pub struct RunArgs {
     /// Write the output to this file (whole or not at all) instead of stdout.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// After each strategy, time reads during one write slowed by this much
+    /// (verify's read probe) to rank whether reads wait; 0s skips it.
+    #[arg(long, default_value = "200ms", value_parser = duration, allow_hyphen_values = true)]
+    pub probe_delay: Duration,
     #[command(flatten)]
     pub strategy_options: StrategyOptionArgs,
 }

@@ -8,6 +8,7 @@ mod args;
 mod calibrate;
 mod check_history;
 mod progress;
+mod recommend;
 mod report;
 mod run;
 mod sweep;
@@ -19,6 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
+pub use self::args::RecommendArgs;
 pub use self::args::{
     CalibrateArgs, CheckHistoryArgs, Cli, Command, Format, ReportArgs, RunArgs, StrategyOptionArgs,
     SweepArgs, VerifyArgs,
@@ -62,6 +64,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sweep(sweep_args) => sweep::run(&sweep_args, command_line),
         Command::Report(report_args) => report::run(&report_args),
         Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
+        Command::Recommend(recommend_args) => recommend::run(&recommend_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,7 +84,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!(
-                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate (see --help)"
+                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate, recommend (see --help)"
             );
             ExitCode::from(2)
         }

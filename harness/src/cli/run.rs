@@ -1,4 +1,7 @@
-//! `harness run`: every selected strategy on one scenario, one after another.
+//! `harness run`: every selected strategy on one scenario, one after another,
+//! each followed by the verifier's read probe; then the results table and,
+//! per scenario, the strategies ranked with a recommendation
+//! ([`crate::plan`]).
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -6,13 +9,16 @@ use std::time::Duration;
 
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, Mergeable, Workload};
+use serde::Serialize;
 
 use super::{CliError, Format, RunArgs};
+use crate::check::blocking::ProbeConfig;
 use crate::environment::Environment;
+use crate::plan::{self, Blocking, BlockingByScenario, Plan};
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 use crate::runner::{self, Measurement, RunConfig, RunFailure, Sampling, StopAfter};
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::Strategy;
+use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 
@@ -33,14 +39,16 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let mut runs = RunStrategies {
         strategies: &args.strategy.0,
         config: &config,
+        probe: probe_config(args, &config),
         progress,
         results: Vec::new(),
+        blocking: BlockingByScenario::new(),
     };
     for scenario in &scenarios {
         runs = scenario_registry::visit(scenario, &options, runs)
             .map_err(|err| CliError::BadInput(err.to_string()))?;
     }
-    let results = runs.results;
+    let (results, blocking) = (runs.results, runs.blocking);
 
     let report = RunReport {
         schema_version: SCHEMA_VERSION,
@@ -49,7 +57,8 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
         command_line,
         results,
     };
-    emit(args, &report)?;
+    let plans = plan::plans(&report, &blocking);
+    emit(args, &report, &plans)?;
     let failed: Vec<&str> = report
         .results
         .iter()
@@ -128,6 +137,17 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {
     })
 }
 
+/// The read probe, unless `--probe-delay 0s` or CSV (which has no ranking) skips it.
+fn probe_config(args: &RunArgs, config: &RunConfig) -> Option<ProbeConfig> {
+    (!args.probe_delay.is_zero() && args.format != Format::Csv).then(|| ProbeConfig {
+        delay: args.probe_delay,
+        size: config.size,
+        seed: config.seed,
+        options: config.options.clone(),
+        ..ProbeConfig::default()
+    })
+}
+
 fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
     let (duration_s, ops) = match config.stop {
         StopAfter::Elapsed(duration) => (Some(duration.as_secs_f64()), None),
@@ -154,11 +174,20 @@ fn arguments(args: &RunArgs, config: &RunConfig) -> RunArguments {
     }
 }
 
-fn emit(args: &RunArgs, report: &RunReport) -> Result<(), CliError> {
+/// The JSON of a run: the report's fields, then `plans`.
+#[derive(Serialize)]
+struct RunOutput<'a> {
+    #[serde(flatten)]
+    report: &'a RunReport,
+    plans: &'a [Plan],
+}
+
+fn emit(args: &RunArgs, report: &RunReport, plans: &[Plan]) -> Result<(), CliError> {
     let text = match args.format {
-        Format::Table => report::to_table(report),
+        Format::Table => report::to_table(report) + &plan::plans_to_table(plans),
         Format::Json => {
-            let mut json = serde_json::to_string_pretty(report).expect("a report serializes");
+            let output = RunOutput { report, plans };
+            let mut json = serde_json::to_string_pretty(&output).expect("a report serializes");
             json.push('\n');
             json
         }
@@ -202,12 +231,15 @@ impl Progress {
     }
 }
 
-/// Runs every strategy on each scenario it visits, collecting the results.
+/// Runs every strategy on each scenario it visits, collecting the results
+/// and, when probing, whether each one's reads wait for a slow write.
 struct RunStrategies<'a> {
     strategies: &'a [&'static str],
     config: &'a RunConfig,
+    probe: Option<ProbeConfig>,
     progress: Progress,
     results: Vec<StrategyResult>,
+    blocking: BlockingByScenario,
 }
 
 impl ScenarioVisitor for RunStrategies<'_> {
@@ -218,30 +250,42 @@ impl ScenarioVisitor for RunStrategies<'_> {
         let name = scenario.name();
         for &strategy in self.strategies {
             self.progress.next(name, strategy);
-            let outcome = strategy_registry::visit(
+            let (outcome, blocking) = strategy_registry::visit(
                 strategy,
                 RunOne {
                     scenario: &scenario,
                     config: self.config,
+                    probe: self.probe.as_ref(),
                 },
             )
             .expect("strategy names are validated while parsing");
             let result = StrategyResult::new(name, strategy, self.config.threads, outcome);
             self.results.push(result);
+            if let Some(blocking) = blocking {
+                let by_strategy = self.blocking.entry(name.to_owned()).or_default();
+                by_strategy.insert(strategy.to_owned(), blocking);
+            }
         }
         self
     }
 }
 
+/// Measures one strategy, then probes it if it ran and probing is on.
 struct RunOne<'a, S> {
     scenario: &'a Arc<S>,
     config: &'a RunConfig,
+    probe: Option<&'a ProbeConfig>,
 }
 
 impl<S: Mergeable> StrategyVisitor<S> for RunOne<'_, S> {
-    type Output = Result<Measurement, RunFailure>;
+    type Output = (Result<Measurement, RunFailure>, Option<Blocking>);
 
     fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {
-        runner::run::<S, T>(self.scenario, self.config)
+        let outcome = runner::run::<S, T>(self.scenario, self.config);
+        let blocking = match (&outcome, self.probe) {
+            (Ok(_), Some(probe)) => Some(plan::probe::<S, T>(self.scenario, probe)),
+            _ => None,
+        };
+        (outcome, blocking)
     }
 }

@@ -49,6 +49,24 @@ pub struct RunArguments {
     pub latency_sampling: Sampling,
 }
 
+impl RunArguments {
+    /// ` (longest)` when a variant was chosen; empty otherwise.
+    pub fn variant_suffix(&self) -> String {
+        self.variant
+            .as_deref()
+            .map(|v| format!(" ({v})"))
+            .unwrap_or_default()
+    }
+
+    /// The pause inside every write, if there was one, e.g. `200us`.
+    pub fn write_delay(&self) -> Option<String> {
+        (self.write_delay_s > 0.0).then(|| {
+            let delay = std::time::Duration::from_secs_f64(self.write_delay_s);
+            humantime::format_duration(delay).to_string()
+        })
+    }
+}
+
 /// One strategy's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StrategyResult {

@@ -82,17 +82,11 @@ fn title(report: &RunReport, scenario: &str) -> String {
         (Some(secs), None) => format!("{secs}s each"),
         (None, None) => String::new(),
     };
-    let variant = args
-        .variant
-        .as_deref()
-        .map(|v| format!(" ({v})"))
+    let variant = args.variant_suffix();
+    let delay = args
+        .write_delay()
+        .map(|d| format!(" · {d} write delay"))
         .unwrap_or_default();
-    let delay = if args.write_delay_s > 0.0 {
-        let delay = std::time::Duration::from_secs_f64(args.write_delay_s);
-        format!(" · {} write delay", humantime::format_duration(delay))
-    } else {
-        String::new()
-    };
     format!(
         "scenario {scenario}{variant} · {} repr · {} threads · read ratio {} · size {} · {} keys{delay} · {length} after {}s warm-up · seed {}",
         args.repr, args.threads, args.read_ratio, args.size, args.dist, args.warmup_s, args.seed

@@ -162,10 +162,10 @@ pub fn schedule(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn arguments() -> SweepArguments {
+    pub(crate) fn arguments() -> SweepArguments {
         SweepArguments {
             scenarios: vec!["config".into()],
             strategies: vec!["mutex".into(), "arc-swap".into()],
