@@ -139,3 +139,15 @@ fn adaptive_sampling_times_some_operations_and_unbounded_sampling_is_refused() {
     let err = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &unbounded).unwrap_err();
     assert!(err.0.contains("power of two from 1 to 65536"), "{err}");
 }
+
+#[test]
+fn a_worker_whose_warm_up_outlasts_the_run_still_measures_a_block() {
+    let slow_writes = Arc::new(ConfigScenario::with_write_delay(Duration::from_millis(30)));
+    let short = RunConfig {
+        warmup: Duration::from_millis(10),
+        ..config(1, 0.0, StopAfter::Elapsed(Duration::from_millis(10)))
+    };
+    let m = run::<_, MutexStrategy<ConfigScenario>>(&slow_writes, &short).unwrap();
+    assert!(m.writes >= 1, "{m:?}");
+    assert!(m.ops_per_sec > 0.0, "{m:?}");
+}

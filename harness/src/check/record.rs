@@ -77,7 +77,10 @@ pub fn record<S: Scenario, T: Strategy<S>>(
             let finished = finished.clone();
             let worker = thread::Builder::new().name(format!("worker-{client}"));
             worker.spawn(move || {
-                if !*start.read().unwrap_or_else(|poisoned| poisoned.into_inner()) {
+                if !*start
+                    .read()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                {
                     return Vec::new();
                 }
                 let clock = || origin.elapsed().as_nanos() as u64;

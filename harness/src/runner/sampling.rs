@@ -39,10 +39,12 @@ impl Sampling {
         }
     }
 
-    /// The block length to start with.
+    /// The block length to start with: adaptive blocks start at one
+    /// operation (and double while short), so a slow operation is not
+    /// repeated 64 times before the rate adapts.
     pub(super) fn first_block(self) -> u64 {
         match self {
-            Sampling::Adaptive => 64,
+            Sampling::Adaptive => 1,
             Sampling::Every(n) => n,
         }
     }

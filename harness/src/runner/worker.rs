@@ -189,11 +189,15 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
                     left -= self.block(&mut ring, &mut blocks, left, &mut tally);
                 }
             }
-            None => {
-                while self.phase() != Phase::Stop as u8 {
-                    self.block(&mut ring, &mut blocks, u64::MAX, &mut tally);
+            // At least one block, even if the deadline passed while this
+            // worker finished its warm-up (slow writes): a window with no
+            // operation in it would read as 0 ops/s.
+            None => loop {
+                self.block(&mut ring, &mut blocks, u64::MAX, &mut tally);
+                if self.phase() == Phase::Stop as u8 {
+                    break;
                 }
-            }
+            },
         }
         let window = started.elapsed();
         WorkerReport {
