@@ -6,7 +6,7 @@
 //! measurements into that answer, in measured terms only:
 //!
 //! * [`rank`]: one run's strategies ordered by throughput, with the tail
-//!   latencies and whether reads wait for a slow write ([`probe`], the
+//!   latencies and whether reads wait for a slow write ([`mod@probe`], the
 //!   verifier's read probe run once per strategy), failed strategies last;
 //! * [`recommend`]: a paragraph naming the winner, its margin over the
 //!   runner-up, what its readers and writers pay, and, when the lead is
@@ -14,7 +14,7 @@
 //!   pretending to know;
 //! * [`run_plan`] and [`table`]: both, per scenario, as the run's JSON
 //!   field `plans` and as text under its table;
-//! * [`answer`]: the same question answered from a sweep's `results.json`
+//! * [`mod@answer`]: the same question answered from a sweep's `results.json`
 //!   without measuring: the best strategy at the nearest measured point
 //!   ([`query`]) and the crossover points along read ratio, size and
 //!   threads ([`crossover`]).

@@ -1,6 +1,6 @@
 //! A sweep's charts, as SVG drawn by plotters from the medians in
 //! [`crate::sweep::Summary`]: one file per kind of chart, sharing the style
-//! in [`style`].
+//! in `style`.
 //!
 //! SVG because it needs no fonts or C libraries here (the SVG backend
 //! writes text as `<text>` and the browser lays it out), stays sharp at any
