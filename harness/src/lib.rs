@@ -11,6 +11,8 @@
 //! * [`calibrate`]: how much of a hand-written loop's speed the runner keeps,
 //!   so its figures measure strategies rather than itself;
 //! * [`sweep`]: a grid of runs, resumable, every trial kept in one file;
+//! * [`gate`]: the CI regression gate: a fixed suite of normalized figures
+//!   judged against a baseline by bootstrap intervals;
 //! * [`report`]: the results schemas and their renderings: table, JSON, CSV,
 //!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
@@ -20,6 +22,7 @@ pub mod check;
 pub mod cli;
 pub mod conformance;
 pub mod environment;
+pub mod gate;
 pub mod report;
 pub mod runner;
 pub mod strategy;

@@ -36,6 +36,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Compare the harness's arc-swap read throughput with hand-written loops.
     Calibrate(CalibrateArgs),
+    /// Run the regression suite and judge it against a baseline (exit 1 on a regression).
+    Gate(super::gate::GateArgs),
 }
 
 #[derive(Clone, Debug, Args)]

@@ -7,6 +7,7 @@
 mod args;
 mod calibrate;
 mod check_history;
+mod gate;
 mod progress;
 mod report;
 mod run;
@@ -62,6 +63,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Sweep(sweep_args) => sweep::run(&sweep_args, command_line),
         Command::Report(report_args) => report::run(&report_args),
         Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
+        Command::Gate(gate_args) => gate::run(&gate_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -81,7 +83,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!(
-                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate (see --help)"
+                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate, gate (see --help)"
             );
             ExitCode::from(2)
         }

@@ -160,6 +160,8 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
         tally.reads += reads;
         tally.writes += 1 - reads;
         self.untimed(ring, count - 1, tally);
+        #[cfg(feature = "gate-proof")]
+        crate::gate::proof::after_block();
     }
 
     /// Runs `count` operations without timing any.
