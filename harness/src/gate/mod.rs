@@ -10,21 +10,41 @@
 //! just before and just after it ([`reference`]): the same scenario's pure
 //! model, replayed by the same number of threads, each on its own private
 //! state, with no sharing at all. The figure reads "this strategy keeps
-//! this share of the unshared model's speed".
+//! this share of the unshared model's speed" (0.50 for `rwlock` on the
+//! config mix, 0.11 for `arc-swap` on the ledger mix, where every write
+//! copies the state).
 //!
-//! # Why that reference
+//! # Why that reference, and why CPU time
 //!
-//! A raw ops/s baseline recorded on one machine says nothing on another,
-//! and on a shared CI machine it says little even on the same one from one
-//! minute to the next. A fixed synthetic loop (say, summing an array) would
-//! cancel the clock speed but not the memory system, and the scenarios are
-//! mostly memory-bound (map lookups, snapshot copies). Replaying the
-//! scenario's own operations on its own data does the same work as the
-//! strategy minus exactly what is being measured, the sharing, so clock,
-//! caches, allocator and load move both alike. Measured on the 2-core
-//! development VM (release build, quick suite, one thread), raw ops/s of
-//! the same point varied by up to TODO between rounds while the figures
-//! varied by TODO.
+//! A raw ops/s baseline recorded on one machine says nothing on another.
+//! A fixed synthetic loop (say, summing an array) would cancel the clock
+//! speed but not the memory system, and the scenarios are mostly
+//! memory-bound (map lookups, snapshot copies). Replaying the scenario's own
+//! operations on its own data does the same work as the strategy minus
+//! exactly what is measured, the sharing, so clock, caches and allocator
+//! move both alike.
+//!
+//! Throughput is counted per second of the process's **CPU time**, not of
+//! the wall clock, because on a shared machine the wall clock mostly
+//! measures the scheduler. Measured on the 2-core development VM while two
+//! other builds ran (release build, quick suite, 15 trials of each of the
+//! 30 points; the spread is the median absolute deviation over the median,
+//! the median of that over the points):
+//!
+//! | figure | spread, load average 3 to 6 |
+//! |---|---|
+//! | raw ops per wall-clock second | 13.3% |
+//! | raw ops per CPU-second | 7.1% |
+//! | ops per wall-clock second over the reference's | 7.1% |
+//! | ops per CPU-second over the reference's (the figure) | 3.7% |
+//!
+//! An earlier run by the wall clock alone at a load average of 10 to 22
+//! had trials of one point differ by up to 17× (max over min). The cost:
+//! a regression that only adds *waiting* (a sleep, a longer block on a
+//! futex) does not use CPU and is not seen; every quick-suite point is
+//! single-threaded, where the strategies under test do not wait, except
+//! `actor`, whose round trips to its thread are counted by the CPU the two
+//! threads burn. The wall-clock figures are kept in every trial as context.
 //!
 //! # Trials and verdicts
 //!

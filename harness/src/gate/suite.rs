@@ -132,9 +132,9 @@ impl Suite {
             points: every_strategy_on(&mixes),
             timing: Timing {
                 duration_s: 0.1,
-                reference_s: 0.03,
-                rounds: 5,
-                baseline_rounds: 15,
+                reference_s: 0.025,
+                rounds: 10,
+                baseline_rounds: 30,
                 seed: 1,
             },
         }
