@@ -4,27 +4,10 @@
 
 use std::time::Duration;
 
-use assert_cmd::Command;
+mod support;
+
 use harness::calibrate::{CalibrateConfig, THRESHOLD, calibrate};
-
-fn harness() -> Command {
-    Command::cargo_bin("harness").unwrap()
-}
-
-/// Exit code 2, one line on stderr containing `expected`, nothing on stdout.
-fn refused(args: &[&str], expected: &str) {
-    let out = harness()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{args:?} printed:\n{stderr}");
-    assert!(stderr.contains(expected), "{args:?} printed: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
+use support::{harness, refused};
 
 #[test]
 fn bad_calibrate_input_is_refused_in_one_line() {

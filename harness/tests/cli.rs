@@ -1,12 +1,11 @@
 //! The `harness` binary as a user meets it: defaults, formats, files, and
 //! one-line errors with exit code 2 for every kind of bad input.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn harness() -> Command {
-    Command::cargo_bin("harness").unwrap()
-}
+use support::{harness, refused};
 
 /// A short run of every strategy, for the format tests.
 fn quick(format: &str) -> Command {
@@ -119,22 +118,6 @@ fn out_writes_the_file_and_nothing_to_stdout() {
     let json: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(json["results"][0]["strategy"], "pl-mutex");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-}
-
-/// Runs `args` and checks: exit code 2, one line on stderr containing
-/// `expected`, nothing on stdout, no panic.
-fn refused(args: &[&str], expected: &str) {
-    let out = harness()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{args:?} printed:\n{stderr}");
-    assert!(stderr.contains(expected), "{args:?} printed: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]

@@ -1,21 +1,19 @@
 //! `harness gate`: verdicts on synthetic trials, every kind of bad input
 //! refused in one line with exit code 2, and a tiny end-to-end run (the
 //! smoke suite) that records a baseline, passes against it, and fails
-//! against a baseline claiming ten times the speed. Speed itself is never
+//! against a baseline claiming a hundred times the speed. Speed itself is never
 //! asserted.
 
 use std::path::Path;
 
-use assert_cmd::Command;
+mod support;
+
 use harness::gate::verdict::judge;
 use harness::gate::{Baseline, Suite, Verdict};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
-
-fn harness() -> Command {
-    Command::cargo_bin("harness").unwrap()
-}
+use support::{harness, refused};
 
 /// `count` trials around `level` with a relative spread of `noise` (seeded).
 fn trials(level: f64, noise: f64, count: usize, seed: u64) -> Vec<f64> {
@@ -60,21 +58,6 @@ fn verdicts_are_reproducible_given_the_data() {
         judge(&baseline, &current, 0.2),
         judge(&baseline, &current, 0.2)
     );
-}
-
-/// Exit code 2, one line on stderr containing `expected`, nothing on stdout.
-fn refused(args: &[&str], expected: &str) {
-    let out = harness()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr.lines().count(), 1, "{args:?} printed:\n{stderr}");
-    assert!(stderr.contains(expected), "{args:?} printed: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 fn path_str(path: &Path) -> &str {
@@ -142,7 +125,7 @@ fn record_smoke_baseline(path: &Path) {
 }
 
 #[test]
-fn a_recorded_baseline_passes_and_a_ten_times_faster_one_fails() {
+fn a_recorded_baseline_passes_and_a_hundred_times_faster_one_fails() {
     let dir = tempfile::tempdir().unwrap();
     let baseline = dir.path().join("baseline.json");
     record_smoke_baseline(&baseline);
@@ -186,11 +169,11 @@ fn a_recorded_baseline_passes_and_a_ten_times_faster_one_fails() {
     );
     assert_eq!(json["counts"]["regression"], 0);
 
-    // A baseline claiming ten times the speed: every figure regressed, exit 1, one line.
+    // A baseline claiming a hundred times the speed: every figure regressed, exit 1, one line.
     let mut faster = recorded.clone();
     for figure in &mut faster.figures {
         for trial in &mut figure.trials {
-            trial.normalized *= 10.0;
+            trial.normalized *= 100.0;
         }
     }
     faster.save(&baseline).unwrap();

@@ -11,7 +11,7 @@ use indicatif::ProgressBar;
 
 use super::CliError;
 use crate::gate::{self, Baseline, GateOutcome, Suite, SuiteName, Threshold, TrialError, render};
-use crate::report::write_atomically;
+use crate::report::{destination_exists, write_atomically};
 
 /// Where the JSON result goes without `--out`.
 const DEFAULT_OUT: &str = "target/gate/gate.json";
@@ -113,8 +113,7 @@ fn destination(out: Option<&Path>) -> Result<PathBuf, CliError> {
 
 /// Refuses a file whose directory does not exist, or a directory, before measuring.
 fn check_directory(path: &Path) -> Result<(), CliError> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
-    if dir.is_some_and(|dir| !dir.is_dir()) || path.is_dir() {
+    if !destination_exists(path) {
         return Err(CliError::BadInput(format!(
             "cannot write '{}': its directory does not exist or it is a directory",
             path.display()
