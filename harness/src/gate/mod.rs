@@ -44,7 +44,15 @@
 //! futex) does not use CPU and is not seen; every quick-suite point is
 //! single-threaded, where the strategies under test do not wait, except
 //! `actor`, whose round trips to its thread are counted by the CPU the two
-//! threads burn. The wall-clock figures are kept in every trial as context.
+//! threads burn. That is the figure's known weak point: how much CPU a
+//! waiting channel receiver burns (spinning before it parks) depends on
+//! whether the other core is idle, so `actor`'s figures moved between runs
+//! on the same build by far more than the threshold (the ledger point by
+//! -62% to -69% in 3 of the first 5 unchanged `ci/prove-gate` runs, the
+//! config point by +134% to +155% in 2), and the snapshot strategies'
+//! config point (`arc-swap`, `cas-retry`, `cas-merge`, `staging`) is
+//! bimodal (trials near 0.29 or near 0.21), which made it *unclear* in
+//! most runs. The wall-clock figures are kept in every trial as context.
 //!
 //! # Trials and verdicts
 //!
