@@ -11,6 +11,9 @@ fn main() {
     if let Some(commit) = output(Command::new("git").args(["rev-parse", "HEAD"])) {
         println!("cargo:rustc-env=HARNESS_GIT_COMMIT={commit}");
     }
+    // Only files that exist: cargo treats a missing one as always changed,
+    // which rebuilt the crate on every build in a repository without
+    // packed-refs (a fresh `git init`, or a worktree of one).
     for path in ["HEAD", "packed-refs"] {
         if let Some(file) = output(Command::new("git").args(["rev-parse", "--git-path", path])) {
             rerun_if_changed(&file);

@@ -13,6 +13,8 @@
 //! * [`sweep`]: a grid of runs, resumable, every trial kept in one file;
 //! * [`plan`]: capacity planning: a run's strategies ranked with a
 //!   recommendation, and a sweep's best choice and crossover points;
+//! * [`gate`]: the CI regression gate: a fixed suite of normalized figures
+//!   judged against a baseline by bootstrap intervals;
 //! * [`report`]: the results schemas and their renderings: table, JSON, CSV,
 //!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
@@ -22,6 +24,7 @@ pub mod check;
 pub mod cli;
 pub mod conformance;
 pub mod environment;
+pub mod gate;
 pub mod plan;
 pub mod report;
 pub mod runner;

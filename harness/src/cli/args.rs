@@ -38,6 +38,8 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Name the best strategy for a workload, and its crossovers, from a sweep's results.
     Recommend(RecommendArgs),
+    /// Run the regression suite and judge it against a baseline (exit 1 on a regression).
+    Gate(super::gate::GateArgs),
 }
 
 #[derive(Clone, Debug, Args)]

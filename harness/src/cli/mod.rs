@@ -7,6 +7,7 @@
 mod args;
 mod calibrate;
 mod check_history;
+mod gate;
 mod progress;
 mod recommend;
 mod report;
@@ -65,6 +66,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Report(report_args) => report::run(&report_args),
         Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
         Command::Recommend(recommend_args) => recommend::run(&recommend_args),
+        Command::Gate(gate_args) => gate::run(&gate_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -84,7 +86,7 @@ fn parse_failure(err: &clap::Error) -> ExitCode {
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
             eprintln!(
-                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate, recommend (see --help)"
+                "error: no command given: valid are run, sweep, report, verify, check-history, calibrate, recommend, gate (see --help)"
             );
             ExitCode::from(2)
         }

@@ -106,8 +106,7 @@ fn check_destination(args: &RunArgs) -> Result<(), CliError> {
     let Some(out) = &args.out else {
         return Ok(());
     };
-    let dir = out.parent().filter(|dir| !dir.as_os_str().is_empty());
-    if dir.is_some_and(|dir| !dir.is_dir()) || out.is_dir() {
+    if !report::destination_exists(out) {
         return Err(CliError::BadInput(format!(
             "cannot write '{}': its directory does not exist or it is a directory",
             out.display()

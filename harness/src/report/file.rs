@@ -22,6 +22,14 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether `path` names a file that can be created: its directory exists
+/// (none means the current one) and it is not itself a directory. Checked
+/// before a long run so that the run is not wasted.
+pub fn destination_exists(path: &Path) -> bool {
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
+    dir.is_none_or(Path::is_dir) && !path.is_dir()
+}
+
 #[cfg(unix)]
 fn make_readable(file: &std::fs::File) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;

@@ -233,6 +233,8 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
             let (_, done) = self.replay(ring.take(left), tally);
             left -= done;
         }
+        #[cfg(feature = "gate-proof")]
+        crate::gate::proof::after_block();
         count
     }
 

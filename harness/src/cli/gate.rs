@@ -1,0 +1,179 @@
+//! `harness gate`: measure the suite, judge it against the baseline, print
+//! the table, write the JSON file, and exit 0 (pass, including unclear),
+//! 1 (a regression) or 2 (bad input). The measuring and judging are
+//! `crate::gate`; this file only wires arguments, files and exit codes.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use indicatif::ProgressBar;
+
+use super::CliError;
+use crate::gate::{self, Baseline, GateOutcome, Suite, SuiteName, Threshold, TrialError, render};
+use crate::report::{destination_exists, write_atomically};
+
+/// Where the JSON result goes without `--out`.
+const DEFAULT_OUT: &str = "target/gate/gate.json";
+
+#[derive(Clone, Debug, Args)]
+pub struct GateArgs {
+    /// The baseline to compare with (or to write, with --update-baseline).
+    #[arg(long)]
+    pub baseline: PathBuf,
+    /// The slowdown of a figure's median that fails, as a percentage.
+    #[arg(long, default_value = "20%", value_parser = Threshold::parse, allow_hyphen_values = true)]
+    pub threshold: Threshold,
+    /// The suite of figures: quick (CI), full, or smoke (tests the gate itself).
+    #[arg(long, value_enum, default_value_t = SuiteArg::Quick)]
+    pub suite: SuiteArg,
+    /// The JSON result, written whole or not at all [default: target/gate/gate.json].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Record the suite (with more trials) and write it as the baseline instead of comparing.
+    #[arg(long)]
+    pub update_baseline: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuiteArg {
+    Quick,
+    Full,
+    Smoke,
+}
+
+impl From<SuiteArg> for SuiteName {
+    fn from(arg: SuiteArg) -> Self {
+        match arg {
+            SuiteArg::Quick => SuiteName::Quick,
+            SuiteArg::Full => SuiteName::Full,
+            SuiteArg::Smoke => SuiteName::Smoke,
+        }
+    }
+}
+
+pub fn run(args: &GateArgs) -> Result<(), CliError> {
+    announce_proof_slowdown()?;
+    let suite = Suite::named(args.suite.into());
+    if args.update_baseline {
+        return update_baseline(&suite, &args.baseline);
+    }
+    let baseline = Baseline::load(&args.baseline, &suite).map_err(bad_input)?;
+    let out = destination(args.out.as_deref())?;
+    let outcome = gate::check(&baseline, args.threshold, &mut progress()).map_err(trial_failure)?;
+    print!("{}", render::to_markdown(&outcome));
+    write_json(&out, &outcome)?;
+    verdict(&outcome)
+}
+
+fn update_baseline(suite: &Suite, path: &Path) -> Result<(), CliError> {
+    check_directory(path)?;
+    let baseline = gate::record(suite, &mut progress()).map_err(trial_failure)?;
+    baseline.save(path).map_err(bad_input)?;
+    print!("{}", render::baseline_table(suite, &baseline.figures));
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Exit code 1 naming the regressed figures, or success.
+fn verdict(outcome: &GateOutcome) -> Result<(), CliError> {
+    if outcome.passed() {
+        return Ok(());
+    }
+    let regressed: Vec<String> = outcome
+        .regressions()
+        .map(|f| format!("{} ({:+.1}%)", f.id, f.judgement.change * 100.0))
+        .collect();
+    Err(CliError::Failed(format!(
+        "{} of {} figures regressed beyond -{:.1}%: {}",
+        regressed.len(),
+        outcome.figures.len(),
+        outcome.threshold * 100.0,
+        regressed.join(", ")
+    )))
+}
+
+/// `--out`, whose directory must exist, or the default, whose directory is created.
+fn destination(out: Option<&Path>) -> Result<PathBuf, CliError> {
+    match out {
+        Some(path) => {
+            check_directory(path)?;
+            Ok(path.to_owned())
+        }
+        None => {
+            let path = PathBuf::from(DEFAULT_OUT);
+            let dir = path.parent().expect("the default has a directory");
+            std::fs::create_dir_all(dir).map_err(|err| {
+                CliError::BadInput(format!("cannot create '{}': {err}", dir.display()))
+            })?;
+            Ok(path)
+        }
+    }
+}
+
+/// Refuses a file whose directory does not exist, or a directory, before measuring.
+fn check_directory(path: &Path) -> Result<(), CliError> {
+    if !destination_exists(path) {
+        return Err(CliError::BadInput(format!(
+            "cannot write '{}': its directory does not exist or it is a directory",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn write_json(path: &Path, outcome: &GateOutcome) -> Result<(), CliError> {
+    let mut json = serde_json::to_string_pretty(outcome).expect("an outcome serializes");
+    json.push('\n');
+    write_atomically(path, json.as_bytes())
+        .map_err(|err| CliError::BadInput(format!("cannot write '{}': {err}", path.display())))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+fn bad_input(err: impl std::fmt::Display) -> CliError {
+    CliError::BadInput(err.to_string())
+}
+
+fn trial_failure(err: TrialError) -> CliError {
+    match err {
+        TrialError::Definition(_) => CliError::BadInput(err.to_string()),
+        TrialError::Run { .. } => CliError::Failed(format!("a strategy failed: {err}")),
+        TrialError::Clock(_) => CliError::Failed(err.to_string()),
+    }
+}
+
+/// A bar on a terminal; nothing otherwise, so CI logs keep only the table.
+fn progress() -> Bar {
+    Bar(std::io::stderr().is_terminal().then(ProgressBar::hidden))
+}
+
+struct Bar(Option<ProgressBar>);
+
+impl gate::Progress for Bar {
+    fn trial_done(&mut self, done: usize, total: usize) {
+        if let Some(bar) = &mut self.0 {
+            if bar.is_hidden() {
+                *bar = ProgressBar::new(total as u64);
+            }
+            bar.set_position(done as u64);
+            if done == total {
+                bar.finish_and_clear();
+            }
+        }
+    }
+}
+
+/// In a `gate-proof` build, says which strategy is slowed (or refuses a bad
+/// variable); a normal build has no such knob.
+fn announce_proof_slowdown() -> Result<(), CliError> {
+    #[cfg(feature = "gate-proof")]
+    if let Some(slowdown) = gate::proof::from_env().map_err(CliError::BadInput)? {
+        eprintln!(
+            "gate-proof build: {} is slowed down by {:.0}%",
+            slowdown.strategy,
+            slowdown.fraction * 100.0
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The baseline file: every trial's normalized figure of a recorded run,
+//! with the suite definition and the environment it was recorded in.
+//!
+//! Every trial is kept, not only medians, because the verdict resamples the
+//! baseline's trials as well as the current ones: a baseline's own noise
+//! widens the interval instead of being mistaken for a change. Loading
+//! checks the file against the suite the code defines today, and each
+//! mismatch is its own error naming what to do.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::suite::{Suite, SuiteName};
+use super::trials::PointTrials;
+use crate::environment::Environment;
+use crate::report::write_atomically;
+
+/// Bumped when the file's layout changes.
+pub const BASELINE_SCHEMA_VERSION: u32 = 1;
+
+/// A recorded run of a suite.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    pub schema_version: u32,
+    pub environment: Environment,
+    pub suite: Suite,
+    /// One entry per point of `suite`, in its order.
+    pub figures: Vec<PointTrials>,
+}
+
+/// Why a baseline cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error(
+        "baseline '{}' does not exist: record one with `harness gate --update-baseline --baseline {}`",
+        .0.display(), .0.display()
+    )]
+    Missing(PathBuf),
+    #[error("cannot read baseline '{path}': {err}", path = .0.display(), err = .1)]
+    Unreadable(PathBuf, std::io::Error),
+    #[error(
+        "baseline '{path}' is not a gate baseline ({why}): record it again with --update-baseline",
+        path = .0.display(), why = .1
+    )]
+    Malformed(PathBuf, String),
+    #[error(
+        "baseline '{}' was recorded with suite {recorded}, not {requested}: pass --suite {recorded}, or record a {requested} baseline with --update-baseline",
+        .path.display()
+    )]
+    OtherSuite {
+        path: PathBuf,
+        recorded: SuiteName,
+        requested: SuiteName,
+    },
+    #[error(
+        "baseline '{path}' was recorded with another definition of suite {name} (its points or timing changed since): record it again with --update-baseline",
+        name = .0, path = .1.display()
+    )]
+    ChangedSuite(SuiteName, PathBuf),
+    #[error(
+        "baseline '{}' was recorded with a {recorded} build and this is a {current} build: figures of different builds are not comparable; run the {recorded} build or record the baseline again",
+        .path.display()
+    )]
+    OtherBuild {
+        path: PathBuf,
+        recorded: String,
+        current: String,
+    },
+    #[error("cannot write baseline '{path}': {err}", path = .0.display(), err = .1)]
+    Write(PathBuf, std::io::Error),
+}
+
+impl Baseline {
+    /// Reads the baseline at `path` and checks that it was recorded with
+    /// `suite` as defined now, by a build of the same profile.
+    pub fn load(path: &Path, suite: &Suite) -> Result<Baseline, BaselineError> {
+        let text = std::fs::read_to_string(path).map_err(|err| match err.kind() {
+            std::io::ErrorKind::NotFound => BaselineError::Missing(path.to_owned()),
+            _ => BaselineError::Unreadable(path.to_owned(), err),
+        })?;
+        let malformed = |why: String| BaselineError::Malformed(path.to_owned(), why);
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|err| malformed(err.to_string()))?;
+        if baseline.schema_version != BASELINE_SCHEMA_VERSION {
+            return Err(malformed(format!(
+                "schema version {}, this harness reads {BASELINE_SCHEMA_VERSION}",
+                baseline.schema_version
+            )));
+        }
+        baseline.check_against(path, suite)?;
+        baseline.check_trials().map_err(malformed)?;
+        Ok(baseline)
+    }
+
+    /// Writes the baseline to `path`, whole or not at all.
+    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
+        let mut json = serde_json::to_string_pretty(self).expect("a baseline serializes");
+        json.push('\n');
+        write_atomically(path, json.as_bytes())
+            .map_err(|err| BaselineError::Write(path.to_owned(), err))
+    }
+
+    fn check_against(&self, path: &Path, suite: &Suite) -> Result<(), BaselineError> {
+        if self.suite.name != suite.name {
+            return Err(BaselineError::OtherSuite {
+                path: path.to_owned(),
+                recorded: self.suite.name,
+                requested: suite.name,
+            });
+        }
+        if self.suite != *suite {
+            return Err(BaselineError::ChangedSuite(suite.name, path.to_owned()));
+        }
+        let current = Environment::capture().build_profile;
+        if self.environment.build_profile != current {
+            return Err(BaselineError::OtherBuild {
+                path: path.to_owned(),
+                recorded: self.environment.build_profile.clone(),
+                current,
+            });
+        }
+        Ok(())
+    }
+
+    /// One figure per point, in order, each with at least one positive, finite trial.
+    fn check_trials(&self) -> Result<(), String> {
+        let points = self.figures.iter().map(|figure| &figure.point);
+        if self.figures.len() != self.suite.points.len() || !points.eq(&self.suite.points) {
+            return Err("its figures are not its suite's points".to_owned());
+        }
+        for figure in &self.figures {
+            let valid = |t: &super::trials::Trial| t.normalized.is_finite() && t.normalized > 0.0;
+            if figure.trials.is_empty() || !figure.trials.iter().all(valid) {
+                return Err(format!(
+                    "figure {} needs trials with positive figures",
+                    figure.point.id()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::trials::Trial;
+
+    fn baseline(suite: Suite) -> Baseline {
+        let trial = Trial {
+            normalized: 0.5,
+            ops_per_cpu_sec: 1.0,
+            reference_ops_per_cpu_sec: 2.0,
+            ops_per_sec: 1.0,
+            wall_normalized: 0.5,
+        };
+        Baseline {
+            schema_version: BASELINE_SCHEMA_VERSION,
+            environment: Environment::capture(),
+            figures: suite
+                .points
+                .iter()
+                .map(|point| PointTrials {
+                    point: point.clone(),
+                    trials: vec![trial.clone(); 3],
+                })
+                .collect(),
+            suite,
+        }
+    }
+
+    #[test]
+    fn a_saved_baseline_loads_back_equal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        for name in SuiteName::ALL {
+            let recorded = baseline(Suite::named(name));
+            recorded.save(&path).unwrap();
+            assert_eq!(
+                Baseline::load(&path, &Suite::named(name)).unwrap(),
+                recorded
+            );
+        }
+    }
+
+    #[test]
+    fn another_suite_or_definition_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        baseline(Suite::smoke()).save(&path).unwrap();
+        let err = Baseline::load(&path, &Suite::quick()).unwrap_err();
+        assert!(matches!(err, BaselineError::OtherSuite { .. }), "{err}");
+        let mut changed = Suite::smoke();
+        changed.timing.duration_s *= 2.0;
+        let err = Baseline::load(&path, &changed).unwrap_err();
+        assert!(matches!(err, BaselineError::ChangedSuite(..)), "{err}");
+    }
+
+    #[test]
+    fn figures_that_do_not_match_the_points_are_malformed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        let mut recorded = baseline(Suite::smoke());
+        recorded.figures.pop();
+        recorded.save(&path).unwrap();
+        let err = Baseline::load(&path, &Suite::smoke()).unwrap_err();
+        assert!(matches!(err, BaselineError::Malformed(..)), "{err}");
+        let mut recorded = baseline(Suite::smoke());
+        recorded.figures[0].trials[0].normalized = -1.0;
+        recorded.save(&path).unwrap();
+        assert!(Baseline::load(&path, &Suite::smoke()).is_err());
+    }
+}

@@ -1,0 +1,235 @@
+//! The fixed suites of figures the gate measures.
+//!
+//! A suite is data: the points (scenario, representation, strategy, read
+//! ratio, threads, size) and how each trial is timed. A baseline stores the
+//! definition it was recorded with, and the gate refuses to compare against
+//! a baseline whose definition differs from the code's, because its figures
+//! would be answers to other questions.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::strategy::registry as strategy_registry;
+
+/// The suites `harness gate --suite` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuiteName {
+    /// What CI runs: every strategy on three single-threaded points.
+    Quick,
+    /// More points (two threads, other scenarios) and longer trials.
+    Full,
+    /// One short point per strategy: checks the gate's plumbing, not speed.
+    Smoke,
+}
+
+impl SuiteName {
+    pub const ALL: [SuiteName; 3] = [SuiteName::Quick, SuiteName::Full, SuiteName::Smoke];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuiteName::Quick => "quick",
+            SuiteName::Full => "full",
+            SuiteName::Smoke => "smoke",
+        }
+    }
+}
+
+impl fmt::Display for SuiteName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One measured configuration; each point gives one figure per trial.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub scenario: String,
+    pub repr: String,
+    pub strategy: String,
+    pub read_ratio: f64,
+    pub threads: usize,
+    pub size: usize,
+}
+
+impl Point {
+    /// The figure's name in tables and files, e.g. `config/std/rwlock/r0.9/t1/s64`.
+    pub fn id(&self) -> String {
+        format!(
+            "{}/{}/{}/r{}/t{}/s{}",
+            self.scenario, self.repr, self.strategy, self.read_ratio, self.threads, self.size
+        )
+    }
+}
+
+/// How every trial is timed, and how many trials there are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    /// Measured window of each strategy run (no warm-up: the reference run
+    /// just before warms the model's code and data, and the process's CPU
+    /// time, which the figure divides by, covers the whole run).
+    pub duration_s: f64,
+    /// Each reference measurement (one just before and one just after every run).
+    pub reference_s: f64,
+    /// Trials of every point in a gate run.
+    pub rounds: usize,
+    /// Trials of every point when recording a baseline (more: the baseline is
+    /// recorded once and every later verdict leans on it).
+    pub baseline_rounds: usize,
+    /// Seed of the operations replayed (the same operations every trial).
+    pub seed: u64,
+}
+
+impl Timing {
+    pub fn duration(&self) -> Duration {
+        Duration::from_secs_f64(self.duration_s)
+    }
+
+    pub fn reference(&self) -> Duration {
+        Duration::from_secs_f64(self.reference_s)
+    }
+}
+
+/// A suite: its name, its points and its timing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suite {
+    pub name: SuiteName,
+    pub points: Vec<Point>,
+    pub timing: Timing,
+}
+
+/// A mix of one scenario every strategy runs.
+struct Mix {
+    scenario: &'static str,
+    read_ratio: f64,
+    threads: usize,
+    size: usize,
+}
+
+impl Suite {
+    pub fn named(name: SuiteName) -> Suite {
+        match name {
+            SuiteName::Quick => Suite::quick(),
+            SuiteName::Full => Suite::full(),
+            SuiteName::Smoke => Suite::smoke(),
+        }
+    }
+
+    /// Every strategy on three single-threaded mixes. One thread, because
+    /// on a shared 2-core CI machine a second worker thread is preempted at
+    /// random (a preempted lock holder stalls the other), which made
+    /// two-thread figures several times noisier than one-thread ones.
+    pub fn quick() -> Suite {
+        let mixes = [
+            Mix::new("config", 0.9, 1, 64),
+            Mix::new("routing", 0.99, 1, 1_000),
+            Mix::new("ledger", 0.5, 1, 100),
+        ];
+        Suite {
+            name: SuiteName::Quick,
+            points: every_strategy_on(&mixes),
+            timing: Timing {
+                duration_s: 0.1,
+                reference_s: 0.025,
+                rounds: 10,
+                baseline_rounds: 30,
+                seed: 1,
+            },
+        }
+    }
+
+    /// The quick mixes plus two-thread and library points, with longer trials.
+    pub fn full() -> Suite {
+        let mixes = [
+            Mix::new("config", 0.9, 1, 64),
+            Mix::new("routing", 0.99, 1, 1_000),
+            Mix::new("ledger", 0.5, 1, 100),
+            Mix::new("library", 0.9, 1, 100),
+            Mix::new("config", 0.9, 2, 64),
+            Mix::new("config", 1.0, 2, 64),
+            Mix::new("ledger", 0.5, 2, 100),
+        ];
+        Suite {
+            name: SuiteName::Full,
+            points: every_strategy_on(&mixes),
+            timing: Timing {
+                duration_s: 0.2,
+                reference_s: 0.05,
+                rounds: 7,
+                baseline_rounds: 21,
+                seed: 1,
+            },
+        }
+    }
+
+    /// One short point per strategy, two trials: for testing the gate itself.
+    pub fn smoke() -> Suite {
+        Suite {
+            name: SuiteName::Smoke,
+            points: every_strategy_on(&[Mix::new("config", 0.9, 1, 16)]),
+            timing: Timing {
+                duration_s: 0.03,
+                reference_s: 0.01,
+                rounds: 2,
+                baseline_rounds: 3,
+                seed: 1,
+            },
+        }
+    }
+}
+
+impl Mix {
+    const fn new(scenario: &'static str, read_ratio: f64, threads: usize, size: usize) -> Self {
+        Self {
+            scenario,
+            read_ratio,
+            threads,
+            size,
+        }
+    }
+}
+
+/// Every registered strategy (not the mutants) on each mix, std representation.
+fn every_strategy_on(mixes: &[Mix]) -> Vec<Point> {
+    mixes
+        .iter()
+        .flat_map(|mix| {
+            strategy_registry::NAMES.iter().map(|strategy| Point {
+                scenario: mix.scenario.to_owned(),
+                repr: "std".to_owned(),
+                strategy: (*strategy).to_owned(),
+                read_ratio: mix.read_ratio,
+                threads: mix.threads,
+                size: mix.size,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_suite_runs_every_real_strategy() {
+        for name in SuiteName::ALL {
+            let suite = Suite::named(name);
+            assert_eq!(suite.name, name);
+            for strategy in strategy_registry::NAMES {
+                assert!(suite.points.iter().any(|p| p.strategy == *strategy));
+            }
+            let mut ids: Vec<String> = suite.points.iter().map(Point::id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), suite.points.len(), "figure ids are unique");
+        }
+    }
+
+    #[test]
+    fn ids_name_every_coordinate() {
+        let point = &Suite::quick().points[0];
+        assert_eq!(point.id(), "config/std/mutex/r0.9/t1/s64");
+    }
+}
