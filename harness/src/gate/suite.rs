@@ -127,9 +127,10 @@ impl Suite {
             Mix::new("routing", 0.99, 1, 1_000),
             Mix::new("ledger", 0.5, 1, 100),
         ];
+        let points = every_strategy_on(&mixes);
         Suite {
             name: SuiteName::Quick,
-            points: every_strategy_on(&mixes),
+            points: points.into_iter().filter(stable_in_cpu_time).collect(),
             timing: Timing {
                 duration_s: 0.1,
                 reference_s: 0.025,
@@ -191,6 +192,20 @@ impl Mix {
     }
 }
 
+/// Strategies whose workers wait for another thread of their own (the
+/// actor's mailbox thread) on every write.
+const WAIT_FOR_THEIR_OWN_THREAD: &[&str] = &["actor"];
+
+/// Whether a point's figure is stable enough to gate at 20%: not for a
+/// strategy whose workers wait for its own thread on a mix with many
+/// writes. How much CPU those waits burn (spinning before parking) depends
+/// on whether the other core is idle, so the figure moved by -64% to -70%
+/// (ledger) and +134% to +155% (config) between runs of unchanged code in
+/// `ci/prove-gate`; on routing at read ratio 0.99 it stayed within the noise.
+fn stable_in_cpu_time(point: &Point) -> bool {
+    point.read_ratio >= 0.99 || !WAIT_FOR_THEIR_OWN_THREAD.contains(&point.strategy.as_str())
+}
+
 /// Every registered strategy (not the mutants) on each mix, std representation.
 fn every_strategy_on(mixes: &[Mix]) -> Vec<Point> {
     mixes
@@ -225,6 +240,18 @@ mod tests {
             ids.dedup();
             assert_eq!(ids.len(), suite.points.len(), "figure ids are unique");
         }
+    }
+
+    #[test]
+    fn the_quick_suite_gates_the_actor_only_on_the_read_mostly_mix() {
+        let actor: Vec<String> = Suite::quick()
+            .points
+            .iter()
+            .filter(|p| p.strategy == "actor")
+            .map(Point::id)
+            .collect();
+        assert_eq!(actor, ["routing/std/actor/r0.99/t1/s1000"]);
+        assert_eq!(Suite::quick().points.len(), 28);
     }
 
     #[test]
