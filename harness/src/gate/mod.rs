@@ -63,8 +63,8 @@
 //! fails only when that whole interval lies below `-threshold`; an interval
 //! that straddles it is *unclear*, reported and passing. The baseline
 //! ([`baseline`]) keeps every trial's figure, the suite definition and the
-//! environment, and is recorded with three times as many trials as a gate
-//! run, since every later verdict leans on it.
+//! environment, and is recorded with more trials than a gate run (twice as
+//! many in the quick suite), since every later verdict leans on it.
 
 pub mod baseline;
 pub mod bootstrap;
