@@ -102,8 +102,11 @@ fn a_racy_read_compute_store_is_caught_with_a_small_counterexample() {
             },
         );
     let found = caught.expect("lost updates were never caught");
+    // The shrinker stops when no single operation can go, which is not
+    // always the global minimum: 2 or 3 operations is usual, 5 was seen
+    // once in CI under load; an unshrunk counterexample has tens.
     assert!(
-        found.ops.len() <= 3,
+        found.ops.len() <= 6,
         "not shrunk: {} operations",
         found.ops.len()
     );
