@@ -210,3 +210,22 @@ fn a_baseline_of_another_suite_is_refused() {
         "was recorded with suite smoke, not quick",
     );
 }
+
+/// CI gates against `ci/baseline.json`: a change to the quick suite that
+/// was not followed by recording it again fails here, in the tests, rather
+/// than at the end of CI after the release build.
+#[test]
+fn the_checked_in_baseline_was_recorded_with_the_quick_suite_as_defined() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ci/baseline.json");
+    let text = std::fs::read_to_string(&path).expect("ci/baseline.json is checked in");
+    let baseline: Baseline = serde_json::from_str(&text).expect("ci/baseline.json parses");
+    let quick = Suite::quick();
+    assert_eq!(baseline.suite, quick, "record it again: see ci/README.md");
+    assert_eq!(baseline.figures.len(), quick.points.len());
+    assert!(
+        baseline
+            .figures
+            .iter()
+            .all(|f| f.trials.len() == quick.timing.baseline_rounds)
+    );
+}

@@ -129,18 +129,14 @@ impl Suite {
             Mix::new("routing", 0.99, 1, 1_000),
             Mix::new("ledger", 0.5, 1, 100),
         ];
-        let points = every_strategy_on(&mixes);
-        Suite {
-            name: SuiteName::Quick,
-            points: points.into_iter().filter(stable_in_cpu_time).collect(),
-            timing: Timing {
-                duration_s: 0.1,
-                reference_s: 0.025,
-                rounds: 30,
-                baseline_rounds: 60,
-                seed: 1,
-            },
-        }
+        let timing = Timing {
+            duration_s: 0.1,
+            reference_s: 0.025,
+            rounds: 30,
+            baseline_rounds: 60,
+            seed: 1,
+        };
+        Suite::gating(SuiteName::Quick, &mixes, timing)
     }
 
     /// The quick mixes plus two-thread and library points, with longer
@@ -155,17 +151,23 @@ impl Suite {
             Mix::new("config", 1.0, 2, 64),
             Mix::new("ledger", 0.5, 2, 100),
         ];
-        let points = every_strategy_on(&mixes);
+        let timing = Timing {
+            duration_s: 0.2,
+            reference_s: 0.05,
+            rounds: 15,
+            baseline_rounds: 30,
+            seed: 1,
+        };
+        Suite::gating(SuiteName::Full, &mixes, timing)
+    }
+
+    /// Every strategy on `mixes`, but only the figures stable enough to gate.
+    fn gating(name: SuiteName, mixes: &[Mix], timing: Timing) -> Suite {
+        let points = every_strategy_on(mixes);
         Suite {
-            name: SuiteName::Full,
+            name,
             points: points.into_iter().filter(stable_in_cpu_time).collect(),
-            timing: Timing {
-                duration_s: 0.2,
-                reference_s: 0.05,
-                rounds: 15,
-                baseline_rounds: 30,
-                seed: 1,
-            },
+            timing,
         }
     }
 
