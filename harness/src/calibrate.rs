@@ -27,7 +27,8 @@
 //!   allows: it looks at its stop flag once per sampled block). The gap
 //!   between it and the normal, adaptive run is what sampling costs.
 //!   Measured idle-ish on the 2-core VM: nothing measurable (−6% to +0.1%),
-//!   and the harness at 88–94% of the hand loop; before the runner's
+//!   and the harness at 88–94% of the hand loop (81–96% in five later
+//!   runs, its own rounds spreading more than the hand loop's); before the runner's
 //!   adaptive sampling and runs of one kind it was 47–52%.
 //!   `perf annotate` of the two loops shows the same instructions per
 //!   read but for the runner's slice end pointer, read from the stack each
