@@ -7,9 +7,9 @@
 //! size): every registered strategy on a few mixes. Each trial of a point
 //! gives one **figure**: the strategy's throughput through the normal
 //! runner divided by the throughput of a **reference workload** measured
-//! just before and just after it ([`reference`](mod@reference)): the same scenario's pure
-//! model, replayed by the same number of threads, each on its own private
-//! state, with no sharing at all. The figure reads "this strategy keeps
+//! just before and just after it ([`reference`](mod@reference)): the same
+//! scenario's pure model, replayed by the same number of threads, each on
+//! its own private state, with no sharing at all. The figure reads "this strategy keeps
 //! this share of the unshared model's speed" (0.50 for `rwlock` on the
 //! config mix, 0.11 for `arc-swap` on the ledger mix, where every write
 //! copies the state).
