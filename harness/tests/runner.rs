@@ -38,6 +38,18 @@ fn an_operation_budget_is_met_exactly_and_split_over_threads() {
 }
 
 #[test]
+fn long_runs_of_reads_are_counted_exactly_too() {
+    let scenario = Arc::new(ConfigScenario::new());
+    let config = RunConfig {
+        sampling: Sampling::Every(1024),
+        ..config(2, 0.999, StopAfter::Ops(20_000))
+    };
+    let m = run::<_, ArcSwapRcu<ConfigScenario>>(&scenario, &config).unwrap();
+    assert_eq!(m.reads + m.writes, 20_000);
+    assert!(m.reads > 19_000 && m.writes > 0, "{m:?}");
+}
+
+#[test]
 fn a_timed_run_lasts_about_its_duration_and_counts_both_kinds() {
     let scenario = Arc::new(ConfigScenario::new());
     let stop = StopAfter::Elapsed(Duration::from_millis(150));

@@ -115,7 +115,7 @@ pub fn run<S: Scenario, T: Strategy<S>>(
             let quota = quota(config, index);
             let job = worker::Job {
                 scenario: Arc::clone(scenario),
-                handle: strategy.handle(),
+                handle: Some(strategy.handle()),
                 ops,
                 quota,
                 sampling: config.sampling,
