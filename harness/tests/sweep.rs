@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
+use harness::calibrate::RatioBasis;
 use harness::environment::Environment;
 use harness::report::StrategyResult;
 use harness::runner::{Latency, LatencySummary, Measurement, Sampling};
@@ -98,9 +99,11 @@ fn a_sweep_keeps_every_trial_and_renders_every_chart() {
         .calibration
         .as_ref()
         .expect("calibrated before the grid");
-    assert_eq!(calibration.rounds, 3);
+    assert_eq!(calibration.rounds, 20);
+    assert_eq!(calibration.basis, RatioBasis::FastestRound);
     assert!(page.contains("Measurement fidelity"));
     assert!(page.contains(&format!("reached {:.0}%", calibration.ratio * 100.0)));
+    assert!(page.contains("fastest rounds compared"));
     assert!(page.contains("--read-ratios 0.5,1"), "the command is shown");
     let charts = std::fs::read_dir(out.join("charts")).unwrap().count();
     assert_eq!(charts, page.matches("<figure>").count());

@@ -93,8 +93,8 @@ pub struct SweepArgs {
     /// Warm-up before each trial (0s for none).
     #[arg(long, default_value = "100ms", value_parser = duration, allow_hyphen_values = true)]
     pub warmup: Duration,
-    /// Each of the 3 rounds of the calibration shown atop the page (`harness calibrate`'s loops).
-    #[arg(long, default_value = "500ms", value_parser = positive_duration, allow_hyphen_values = true)]
+    /// Each of the 20 rounds of the calibration shown atop the page (`harness calibrate`'s loops).
+    #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
     pub calibrate_duration: Duration,
     /// The directory for results.json, the charts and index.html (created if missing).
     #[arg(long)]
@@ -133,13 +133,13 @@ pub struct CalibrateArgs {
     #[arg(long, default_value = "64", value_parser = size, allow_hyphen_values = true)]
     pub size: usize,
     /// Measured time of each trial, e.g. 1s, 500ms.
-    #[arg(long, default_value = "1s", value_parser = positive_duration, allow_hyphen_values = true)]
+    #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
     pub duration: Duration,
     /// Warm-up before each trial (0s for none).
-    #[arg(long, default_value = "250ms", value_parser = duration, allow_hyphen_values = true)]
+    #[arg(long, default_value = "50ms", value_parser = duration, allow_hyphen_values = true)]
     pub warmup: Duration,
-    /// Trials of each loop, interleaved; medians are reported.
-    #[arg(long, default_value = "5", value_parser = positive_usize, allow_hyphen_values = true)]
+    /// Trials of each loop, interleaved; each loop's fastest is compared.
+    #[arg(long, default_value = "20", value_parser = positive_usize, allow_hyphen_values = true)]
     pub rounds: usize,
     /// Seed of the reads replayed.
     #[arg(long, default_value_t = 1, allow_hyphen_values = true)]

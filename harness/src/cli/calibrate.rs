@@ -68,9 +68,10 @@ fn to_table(c: &Calibration) -> String {
     let mut table = Table::new();
     table.load_preset(ASCII_MARKDOWN).set_header([
         "loop",
+        "ops/s (fastest)",
         "ops/s (median)",
-        "ops/s/thread",
-        "ns/op",
+        "ops/s/thread (median)",
+        "ns/op (median)",
         "each round",
     ]);
     table.add_row(row(
@@ -86,7 +87,7 @@ fn to_table(c: &Calibration) -> String {
         &format!("harness, sampling 1 in {RARE_SAMPLING}"),
         &c.harness_unsampled,
     ));
-    for index in 1..=3 {
+    for index in 1..=4 {
         if let Some(column) = table.column_mut(index) {
             column.set_cell_alignment(CellAlignment::Right);
         }
@@ -102,14 +103,15 @@ fn to_table(c: &Calibration) -> String {
 fn title(c: &Calibration) -> String {
     let threads = if c.threads == 1 { "thread" } else { "threads" };
     format!(
-        "calibrate · scenario {} · reads only · {} {threads} · size {} · {} rounds of {}s each after {}s warm-up, interleaved, medians · seed {}",
-        c.scenario, c.threads, c.size, c.rounds, c.duration_s, c.warmup_s, c.seed
+        "calibrate · scenario {} · reads only · {} {threads} · size {} · {} rounds of {}s each after {}s warm-up, interleaved, ratios of {} · seed {}",
+        c.scenario, c.threads, c.size, c.rounds, c.duration_s, c.warmup_s, c.basis, c.seed
     )
 }
 
 fn row(name: &str, t: &Throughput) -> Vec<String> {
     vec![
         name.to_owned(),
+        rate(t.fastest()),
         rate(t.ops_per_sec),
         rate(t.ops_per_sec_per_thread),
         format!("{:.2}", t.ns_per_op),
@@ -125,12 +127,13 @@ fn row(name: &str, t: &Throughput) -> Vec<String> {
 fn explanation(c: &Calibration) -> String {
     let verdict = if c.passes { "PASS" } else { "FAIL" };
     format!(
-        "harness / Cache::load hand loop:   {:.3}  (verdict basis: like for like, the harness's readers also load through arc-swap's Cache)\n\
+        "harness / Cache::load hand loop:   {:.3}  (verdict basis: like for like, the harness's readers also load through arc-swap's Cache; of medians {:.3})\n\
          harness / ArcSwap::load hand loop: {:.3}  (context: above 1 is expected, Cache::load is one relaxed load per read until a publish while ArcSwap::load takes and returns a debt slot)\n\
          harness sampling 1 in {RARE_SAMPLING} / Cache::load hand loop: {:.3}  (attribution: what the runner costs almost without timing)\n\
          timer: Instant::now() costs {:.1} ns (median); sampling {}: the runner timed 1 op in {:.0} with two timer reads, about {:.2}% of a {:.2} ns op estimated from the timer alone, {:.1}% of throughput measured (vs 1 in {RARE_SAMPLING})\n\
-         verdict: {verdict}: the harness reaches {:.0}% of the like-for-like hand loop (at least {:.0}% required)\n",
+         verdict: {verdict}: the harness reaches {:.0}% of the like-for-like hand loop, {} compared (at least {:.0}% required)\n",
         c.ratio,
+        c.ratio_of_medians(),
         c.ratio_plain_load,
         c.ratio_unsampled,
         c.timer_ns,
@@ -140,6 +143,7 @@ fn explanation(c: &Calibration) -> String {
         c.hand_cache.ns_per_op,
         c.sampling_cost * 100.0,
         c.ratio * 100.0,
+        c.basis,
         c.threshold * 100.0,
     )
 }
