@@ -30,7 +30,7 @@ use scenarios::merge::conflicts;
 use scenarios::{Mergeable, Validate};
 
 use super::snapshot::{Published, SnapshotReader, publish_first};
-use super::{Aborted, Counters, OnConflict, Strategy, StrategyHandle, StrategyOptions};
+use super::{Aborted, Counters, OnConflict, Strategy, StrategyHandle, StrategyOptions, WritePath};
 use crate::sync::Arc;
 
 pub struct CasMerge<S: Mergeable> {
@@ -62,6 +62,7 @@ pub struct CasMergeHandle<S: Mergeable> {
 
 impl<S: Mergeable> Strategy<S> for CasMerge<S> {
     type Handle = CasMergeHandle<S>;
+    const WRITE_PATH: WritePath = WritePath::CopyOnWrite;
 
     fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self {
         Self {

@@ -31,6 +31,7 @@ mod staging;
 use std::sync::Arc;
 
 use scenarios::{Op, Output, Scenario};
+use serde::{Deserialize, Serialize};
 
 pub use self::actor::Actor;
 pub use self::arc_swap::ArcSwapRcu;
@@ -50,6 +51,11 @@ pub use self::staging::Staging;
 pub trait Strategy<S: Scenario>: Send + Sync + Sized + 'static {
     /// What one thread uses to read and write; never shared between threads.
     type Handle: StrategyHandle<S>;
+
+    /// How a write reaches the state (with the default options). The
+    /// regression gate's reference workload writes the same way, so a
+    /// figure keeps what sharing adds and not the cost of copying.
+    const WRITE_PATH: WritePath = WritePath::InPlace;
 
     /// Shares `initial`, applying writes with `scenario`.
     fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self;
@@ -95,6 +101,18 @@ pub trait StrategyHandle<S: Scenario>: Send + 'static {
             Op::Write(write) => Output::Write(self.write(write)),
         }
     }
+}
+
+/// How a strategy applies a write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WritePath {
+    /// To the shared state itself (locks, left-right, the actor).
+    #[default]
+    InPlace,
+    /// To a private copy of the whole state, which is then published in its
+    /// place (the snapshot strategies: one copy per write, or per publish).
+    CopyOnWrite,
 }
 
 /// A write that a strategy gave up on, applying nothing.

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use scenarios::Scenario;
 
 use super::snapshot::{Published, SnapshotReader, publish_first};
-use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
+use super::{Counters, Strategy, StrategyHandle, StrategyOptions, WritePath};
 use crate::sync::Arc;
 
 /// How a write computes and installs the next version.
@@ -43,6 +43,7 @@ pub struct OptimisticHandle<S: Scenario, C> {
 
 impl<S: Scenario, C: Commit> Strategy<S> for Optimistic<S, C> {
     type Handle = OptimisticHandle<S, C>;
+    const WRITE_PATH: WritePath = WritePath::CopyOnWrite;
 
     fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
         let current = publish_first(initial);

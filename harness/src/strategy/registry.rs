@@ -43,6 +43,19 @@ strategies! {
     "left-right" => LeftRight,
 }
 
+/// How the strategy called `name` applies a write. The path belongs to the
+/// strategy, not to the scenario, so any scenario can ask.
+pub fn write_path(name: &str) -> Result<WritePath, UnknownStrategy> {
+    struct PathOf;
+    impl<S: Mergeable> StrategyVisitor<S> for PathOf {
+        type Output = WritePath;
+        fn visit<T: Strategy<S>>(self, _: &'static str) -> WritePath {
+            T::WRITE_PATH
+        }
+    }
+    visit::<scenarios::config::ConfigScenario, _>(name, PathOf)
+}
+
 /// Resolves `all` or a comma-separated list of names, keeping the first of duplicates.
 pub fn parse_list(spec: &str) -> Result<Vec<&'static str>, UnknownStrategy> {
     if spec == "all" {
@@ -87,6 +100,17 @@ mod tests {
             assert_eq!(visit::<ConfigScenario, _>(name, Name), Ok(*name));
         }
         assert_eq!(NAMES.len(), 10);
+    }
+
+    #[test]
+    fn the_snapshot_strategies_write_by_copying_and_the_others_in_place() {
+        let copying: Vec<&str> = NAMES
+            .iter()
+            .copied()
+            .filter(|name| write_path(name) == Ok(WritePath::CopyOnWrite))
+            .collect();
+        assert_eq!(copying, ["arc-swap", "cas-retry", "cas-merge", "staging"]);
+        assert!(write_path("spinlock").is_err());
     }
 
     #[test]

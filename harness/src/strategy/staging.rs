@@ -13,7 +13,7 @@
 use scenarios::Scenario;
 
 use super::snapshot::{Published, SnapshotReader, publish_first};
-use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
+use super::{Counters, Strategy, StrategyHandle, StrategyOptions, WritePath};
 use crate::sync::{Arc, Mutex};
 
 pub struct Staging<S: Scenario> {
@@ -53,6 +53,7 @@ impl<S: Scenario> Shared<S> {
 
 impl<S: Scenario> Strategy<S> for Staging<S> {
     type Handle = StagingHandle<S>;
+    const WRITE_PATH: WritePath = WritePath::CopyOnWrite;
 
     fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self {
         let published = publish_first(initial.clone());
