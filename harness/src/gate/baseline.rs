@@ -198,6 +198,21 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_from_before_the_reference_wrote_by_copying_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        baseline(Suite::smoke()).save(&path).unwrap();
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for point in json["suite"]["points"].as_array_mut().unwrap() {
+            point.as_object_mut().unwrap().remove("reference");
+        }
+        std::fs::write(&path, json.to_string()).unwrap();
+        let err = Baseline::load(&path, &Suite::smoke()).unwrap_err();
+        assert!(matches!(err, BaselineError::ChangedSuite(..)), "{err}");
+    }
+
+    #[test]
     fn figures_that_do_not_match_the_points_are_malformed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("baseline.json");

@@ -9,10 +9,13 @@
 //! runner divided by the throughput of a **reference workload** measured
 //! just before and just after it ([`reference`](mod@reference)): the same
 //! scenario's pure model, replayed by the same number of threads, each on
-//! its own private state, with no sharing at all. The figure reads "this strategy keeps
-//! this share of the unshared model's speed" (0.50 for `rwlock` on the
-//! config mix, 0.11 for `arc-swap` on the ledger mix, where every write
-//! copies the state).
+//! its own private state, with no sharing at all, writing the way the
+//! strategy writes ([`WritePath`](crate::strategy::WritePath)): in place,
+//! or for the snapshot strategies by copying the whole state. The figure
+//! reads "this strategy keeps this share of the unshared model's speed"
+//! (about 0.54 for `rwlock` on the config mix; about 0.95 for `arc-swap`
+//! on the ledger mix, whose cost is almost all the copy per write, which
+//! the reference pays too).
 //!
 //! # Why that reference, and why CPU time
 //!
@@ -22,7 +25,11 @@
 //! memory-bound (map lookups, snapshot copies). Replaying the scenario's own
 //! operations on its own data does the same work as the strategy minus
 //! exactly what is measured, the sharing, so clock, caches and allocator
-//! move both alike.
+//! move both alike. The copy per write is part of that work: with an
+//! in-place reference, the snapshot strategies' figures (whose time goes
+//! to cloning, allocating and freeing the state) moved with the machine's
+//! allocator and not with the reference, and fell 13% to 32% below a
+//! baseline recorded hours earlier, failing CI on unchanged code.
 //!
 //! Throughput is counted per second of the process's **CPU time**, not of
 //! the wall clock, because on a shared machine the wall clock mostly
@@ -49,10 +56,12 @@
 //! whether the other core is idle, so `actor`'s figures moved between runs
 //! on the same build by far more than the threshold (the ledger point by
 //! -62% to -69% in 3 of the first 5 unchanged `ci/prove-gate` runs, the
-//! config point by +134% to +155% in 2), and the snapshot strategies'
-//! config point (`arc-swap`, `cas-retry`, `cas-merge`, `staging`) is
-//! bimodal (trials near 0.29 or near 0.21), which made it *unclear* in
-//! most runs. The wall-clock figures are kept in every trial as context.
+//! config point by +134% to +155% in 2). The snapshot strategies' config
+//! point (`arc-swap`, `cas-retry`, `cas-merge`, `staging`) spreads wide
+//! (a baseline's 60 trials from 0.22 to 0.95, median absolute deviation
+//! 12% to 21%), but its median held within -3% to +11% of the baseline over
+//! three gate runs. The wall-clock figures are kept in every trial as
+//! context.
 //!
 //! # Trials and verdicts
 //!

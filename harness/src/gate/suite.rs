@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use crate::strategy::WritePath;
 use crate::strategy::registry as strategy_registry;
 
 /// The suites `harness gate --suite` accepts.
@@ -52,6 +53,11 @@ pub struct Point {
     pub read_ratio: f64,
     pub threads: usize,
     pub size: usize,
+    /// How the reference workload writes: as the strategy does. Baselines
+    /// recorded before it was part of the definition read as in place, so
+    /// the gate refuses them for the snapshot strategies' points.
+    #[serde(default)]
+    pub reference: WritePath,
 }
 
 impl Point {
@@ -224,6 +230,8 @@ fn every_strategy_on(mixes: &[Mix]) -> Vec<Point> {
                 read_ratio: mix.read_ratio,
                 threads: mix.threads,
                 size: mix.size,
+                reference: strategy_registry::write_path(strategy)
+                    .expect("every registered name resolves"),
             })
         })
         .collect()

@@ -201,6 +201,7 @@ impl ScenarioVisitor for TrialOf<'_> {
             Work::timed(|| {
                 Ok(unshared_ops(
                     &*scenario,
+                    self.point.reference,
                     &self.workload,
                     self.point.threads,
                     self.point.size,
