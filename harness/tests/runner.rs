@@ -163,3 +163,27 @@ fn a_worker_whose_warm_up_outlasts_the_run_still_measures_a_block() {
     assert!(m.writes >= 1, "{m:?}");
     assert!(m.ops_per_sec > 0.0, "{m:?}");
 }
+
+#[test]
+fn throughput_is_every_operation_over_one_window_even_with_8_threads_a_core() {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let scenario = Arc::new(ConfigScenario::new());
+    let stop = StopAfter::Elapsed(Duration::from_millis(200));
+    let config = RunConfig {
+        warmup: Duration::ZERO,
+        ..config(8 * cores, 0.9, stop)
+    };
+    let outer = std::time::Instant::now();
+    let m = run::<_, MutexStrategy<ConfigScenario>>(&scenario, &config).unwrap();
+    let outer = outer.elapsed();
+    let ops = (m.reads + m.writes) as f64;
+    let window = m.elapsed.as_secs_f64();
+    assert!(
+        m.elapsed >= Duration::from_millis(200) && m.elapsed <= outer,
+        "{m:?}"
+    );
+    let per_window = ops / window;
+    assert!((m.ops_per_sec / per_window - 1.0).abs() < 0.01, "{m:?}");
+    let per_thread: f64 = m.per_thread_ops_per_sec.iter().sum();
+    assert!((per_thread / m.ops_per_sec - 1.0).abs() < 0.01, "{m:?}");
+}

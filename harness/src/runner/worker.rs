@@ -11,7 +11,7 @@
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use scenarios::{Op, OpKind, Scenario};
 
@@ -41,7 +41,8 @@ pub(super) struct Job<S: Scenario, H> {
 pub(super) struct WorkerReport {
     pub reads: u64,
     pub writes: u64,
-    pub window: Duration,
+    /// When this worker's measured loop ended; `None` if it never ran.
+    pub stopped: Option<Instant>,
     pub latency: LatencyRecorder,
     pub counters: Counters,
 }
@@ -51,18 +52,9 @@ impl WorkerReport {
         Self {
             reads: 0,
             writes: 0,
-            window: Duration::ZERO,
+            stopped: None,
             latency: LatencyRecorder::default(),
             counters: Counters::default(),
-        }
-    }
-
-    pub fn ops_per_sec(&self) -> f64 {
-        let secs = self.window.as_secs_f64();
-        if secs > 0.0 {
-            (self.reads + self.writes) as f64 / secs
-        } else {
-            0.0
         }
     }
 }
@@ -182,7 +174,6 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
 
         let counters_before = self.handle().counters();
         let mut tally = Tally::default();
-        let started = Instant::now();
         match self.quota {
             Some(quota) => {
                 let mut left = quota;
@@ -200,11 +191,10 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
                 }
             },
         }
-        let window = started.elapsed();
         WorkerReport {
             reads: tally.reads,
             writes: tally.writes,
-            window,
+            stopped: Some(Instant::now()),
             latency: tally.latency,
             counters: self.handle().counters().since(&counters_before),
         }
