@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::machine::Machine;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Environment {
     pub cpu_model: String,
@@ -17,6 +19,10 @@ pub struct Environment {
     pub git_commit: Option<String>,
     /// When the result was produced, RFC 3339 in UTC.
     pub timestamp: String,
+    /// The machine in detail, with its fingerprint (empty in files written
+    /// before it was recorded).
+    #[serde(default)]
+    pub machine: Machine,
 }
 
 impl Environment {
@@ -38,6 +44,7 @@ impl Environment {
             harness_version: env!("CARGO_PKG_VERSION").to_owned(),
             git_commit: option_env!("HARNESS_GIT_COMMIT").map(str::to_owned),
             timestamp: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            machine: Machine::capture(),
         }
     }
 }
@@ -80,5 +87,7 @@ mod tests {
         assert!(env.rustc.starts_with("rustc "), "{}", env.rustc);
         assert_eq!(env.build_profile, "debug");
         assert!(env.timestamp.ends_with('Z'));
+        assert_eq!(env.machine.logical_cores, env.logical_cores);
+        assert!(!env.machine.fingerprint.is_empty());
     }
 }

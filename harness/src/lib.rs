@@ -25,6 +25,7 @@ pub mod cli;
 pub mod conformance;
 pub mod environment;
 pub mod gate;
+pub mod machine;
 pub mod plan;
 pub mod report;
 pub mod runner;

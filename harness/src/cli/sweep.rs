@@ -135,6 +135,11 @@ fn machine_change(now: &Environment, earlier: &Environment) -> Option<String> {
     let fields = [
         ("cpu", &now.cpu_model, &earlier.cpu_model),
         ("build", &now.build_profile, &earlier.build_profile),
+        (
+            "machine",
+            &now.machine.fingerprint,
+            &earlier.machine.fingerprint,
+        ),
     ];
     if now.logical_cores != earlier.logical_cores {
         return Some(format!(
