@@ -211,21 +211,212 @@ fn a_baseline_of_another_suite_is_refused() {
     );
 }
 
-/// CI gates against `ci/baseline.json`: a change to the quick suite that
-/// was not followed by recording it again fails here, in the tests, rather
-/// than at the end of CI after the release build.
+/// A baseline recorded on another machine (or before fingerprints) is
+/// refused before anything is measured: one line, no table.
 #[test]
-fn the_checked_in_baseline_was_recorded_with_the_quick_suite_as_defined() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ci/baseline.json");
-    let text = std::fs::read_to_string(&path).expect("ci/baseline.json is checked in");
-    let baseline: Baseline = serde_json::from_str(&text).expect("ci/baseline.json parses");
-    let quick = Suite::quick();
-    assert_eq!(baseline.suite, quick, "record it again: see ci/README.md");
-    assert_eq!(baseline.figures.len(), quick.points.len());
+fn a_baseline_from_another_machine_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    record_smoke_baseline(&baseline);
+    let mut json: Value =
+        serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
+    for fingerprint in ["x86_64 GenuineIntel family 6 model 85 stepping 7", ""] {
+        json["environment"]["machine"]["fingerprint"] = Value::from(fingerprint);
+        std::fs::write(&baseline, json.to_string()).unwrap();
+        refused(
+            &[
+                "gate",
+                "--suite",
+                "smoke",
+                "--baseline",
+                path_str(&baseline),
+            ],
+            "was recorded on another machine",
+        );
+    }
+}
+
+/// CI gates A/B against the revision `ci/gate-against` names: it must be a
+/// commit of this repository whose harness speaks this gate protocol.
+#[test]
+fn ci_gates_against_a_commit_that_speaks_this_protocol() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let named = std::fs::read_to_string(root.join("ci/gate-against")).expect("ci/gate-against");
+    let commit = named.lines().next().unwrap().trim();
+    assert_eq!(commit.len(), 40, "a full commit hash: {commit}");
+    let protocol = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["show", &format!("{commit}:harness/src/gate/protocol.rs")])
+        .output()
+        .unwrap();
     assert!(
-        baseline
-            .figures
-            .iter()
-            .all(|f| f.trials.len() == quick.timing.baseline_rounds)
+        protocol.status.success(),
+        "{commit} is not a commit here with the gate protocol"
+    );
+    let source = String::from_utf8(protocol.stdout).unwrap();
+    let expected = format!(
+        "pub const PROTOCOL: u32 = {};",
+        harness::gate::protocol::PROTOCOL
+    );
+    assert!(
+        source.contains(&expected),
+        "{commit} speaks another protocol"
+    );
+}
+
+fn smoke_against_binary(binary: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    harness()
+        .args([
+            "gate",
+            "--suite",
+            "smoke",
+            "--threshold",
+            "50%",
+            "--against-binary",
+        ])
+        .arg(binary)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
+#[test]
+fn a_b_against_the_same_binary_passes_with_every_trial_of_both_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gate.json");
+    let binary = Path::new(env!("CARGO_BIN_EXE_harness"));
+    let output = smoke_against_binary(binary, &out)
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8(output.stdout).unwrap();
+    let suite = Suite::smoke();
+    for point in &suite.points {
+        assert!(table.contains(&format!("| {} ", point.id())), "{table}");
+    }
+    assert!(
+        table.contains("gate PASS") && table.contains("A/B"),
+        "{table}"
+    );
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["compared_with"]["kind"], "binary");
+    let figures = json["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), suite.points.len());
+    for figure in figures {
+        for side in ["against_trials", "current_trials", "ratios"] {
+            assert_eq!(
+                figure[side].as_array().unwrap().len(),
+                suite.timing.rounds,
+                "{figure}"
+            );
+        }
+        assert!(figure["against_trials"][0]["ops"].as_u64().unwrap() > 0);
+    }
+    assert!(
+        !json["baseline_environment"]["machine"]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A stand-in for side A: the real worker, with every trial's operations
+/// multiplied by ten (`SCALE=0`), or one that knows no point (`UNKNOWN=1`).
+fn fake_worker(dir: &Path, body: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("fake-harness");
+    let script = format!(
+        "#!/usr/bin/env bash\nset -eu\ncoproc W {{ '{}' gate-worker; }}\nread -r hello <&\"${{W[0]}}\"\necho \"$hello\"\nwhile read -r line; do\n{body}\ndone\n",
+        env!("CARGO_BIN_EXE_harness")
+    );
+    std::fs::write(&path, script).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_b_fails_every_figure_where_the_side_compared_against_was_ten_times_faster() {
+    let dir = tempfile::tempdir().unwrap();
+    let faster = fake_worker(
+        dir.path(),
+        r#"echo "$line" >&"${W[1]}"; read -r reply <&"${W[0]}"; echo "$reply" | sed 's/"ops":\([0-9]*\)/"ops":\10/'"#,
+    );
+    let out = dir.path().join("gate.json");
+    let output = smoke_against_binary(&faster, &out)
+        .code(1)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let points = Suite::smoke().points.len();
+    assert!(
+        stderr.contains(&format!("{points} of {points} figures regressed")),
+        "{stderr}"
+    );
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(json["counts"]["regression"], points);
+}
+
+#[test]
+fn points_the_side_compared_against_does_not_know_are_listed_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknowing = fake_worker(dir.path(), r#"echo '{"unknown":"unknown strategy"}'"#);
+    let out = dir.path().join("gate.json");
+    let output = smoke_against_binary(&unknowing, &out)
+        .success()
+        .get_output()
+        .clone();
+    let table = String::from_utf8(output.stdout).unwrap();
+    assert!(table.contains("not compared: config/std/mutex/"), "{table}");
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        json["skipped"].as_array().unwrap().len(),
+        Suite::smoke().points.len()
+    );
+}
+
+#[test]
+fn a_b_bad_input_is_one_line_and_exit_code_2_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing");
+    refused(
+        &[
+            "gate",
+            "--suite",
+            "smoke",
+            "--against-binary",
+            path_str(&missing),
+        ],
+        "is not a file",
+    );
+    let not_a_harness = fake_worker(dir.path(), "echo nonsense");
+    std::fs::write(&not_a_harness, "#!/bin/sh\necho hello\n").unwrap();
+    refused(
+        &[
+            "gate",
+            "--suite",
+            "smoke",
+            "--against-binary",
+            path_str(&not_a_harness),
+        ],
+        "is not a harness with A/B gate support",
+    );
+    refused(
+        &[
+            "gate",
+            "--suite",
+            "smoke",
+            "--against",
+            "no-such-revision-anywhere",
+        ],
+        "unknown revision 'no-such-revision-anywhere'",
+    );
+    refused(
+        &["gate", "--update-baseline", "--against", "HEAD"],
+        "--against",
+    );
+    refused(
+        &["gate", "--against", "HEAD", "--baseline", "b.json"],
+        "cannot be used with",
     );
 }

@@ -40,6 +40,9 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Run the regression suite and judge it against a baseline (exit 1 on a regression).
     Gate(super::gate::GateArgs),
+    /// The A/B gate's worker: runs the trials another harness asks for on stdin.
+    #[command(hide = true)]
+    GateWorker,
 }
 
 #[derive(Clone, Debug, Args)]

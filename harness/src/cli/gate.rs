@@ -1,26 +1,38 @@
-//! `harness gate`: measure the suite, judge it against the baseline, print
-//! the table, write the JSON file, and exit 0 (pass, including unclear),
-//! 1 (a regression) or 2 (bad input). The measuring and judging are
+//! `harness gate`: measure the suite against another build (A/B) or a
+//! stored baseline, print the table, write the JSON file, and exit 0
+//! (pass, including unclear), 1 (a regression) or 2 (bad input, checked
+//! before anything is measured). The measuring and judging are
 //! `crate::gate`; this file only wires arguments, files and exit codes.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
+use clap::{ArgGroup, Args, ValueEnum};
 use indicatif::ProgressBar;
 
 use super::CliError;
-use crate::gate::{self, Baseline, GateOutcome, Suite, SuiteName, Threshold, TrialError, render};
+use crate::gate::revision::{self, RevisionError};
+use crate::gate::{
+    self, Baseline, ComparedWith, GateOutcome, PairedError, Side, Suite, SuiteName, Threshold,
+    TrialError, render,
+};
 use crate::report::{destination_exists, write_atomically};
 
 /// Where the JSON result goes without `--out`.
 const DEFAULT_OUT: &str = "target/gate/gate.json";
 
 #[derive(Clone, Debug, Args)]
+#[command(group(ArgGroup::new("compared_with").required(true).args(["against", "against_binary", "baseline"])))]
 pub struct GateArgs {
-    /// The baseline to compare with (or to write, with --update-baseline).
-    #[arg(long)]
-    pub baseline: PathBuf,
+    /// Build the harness at this git revision and measure both interleaved (A/B) on this machine.
+    #[arg(long, value_name = "REV")]
+    pub against: Option<String>,
+    /// Measure interleaved (A/B) against this harness binary, built by the pipeline.
+    #[arg(long, value_name = "PATH")]
+    pub against_binary: Option<PathBuf>,
+    /// A baseline recorded on this machine (same fingerprint) to compare with, or to write.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// The slowdown of a figure's median that fails, as a percentage.
     #[arg(long, default_value = "20%", value_parser = Threshold::parse, allow_hyphen_values = true)]
     pub threshold: Threshold,
@@ -31,7 +43,7 @@ pub struct GateArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Record the suite (with more trials) and write it as the baseline instead of comparing.
-    #[arg(long)]
+    #[arg(long, requires = "baseline", conflicts_with_all = ["against", "against_binary"])]
     pub update_baseline: bool,
 }
 
@@ -55,15 +67,76 @@ impl From<SuiteArg> for SuiteName {
 pub fn run(args: &GateArgs) -> Result<(), CliError> {
     announce_proof_slowdown()?;
     let suite = Suite::named(args.suite.into());
-    if args.update_baseline {
-        return update_baseline(&suite, &args.baseline);
+    match (&args.baseline, &args.against, &args.against_binary) {
+        (Some(path), _, _) if args.update_baseline => update_baseline(&suite, path),
+        (Some(path), _, _) => against_baseline(&suite, path, args),
+        (_, Some(revision), _) => {
+            let out = destination(args.out.as_deref())?;
+            let built = revision::build(revision).map_err(revision_failure)?;
+            let compared_with = ComparedWith::Revision {
+                revision: revision.clone(),
+                commit: built.commit,
+                binary: built.binary,
+            };
+            paired(&suite, compared_with, &out, args.threshold)
+        }
+        (_, _, Some(binary)) => {
+            let out = destination(args.out.as_deref())?;
+            if !binary.is_file() {
+                return Err(CliError::BadInput(format!(
+                    "--against-binary '{}' is not a file",
+                    binary.display()
+                )));
+            }
+            let compared_with = ComparedWith::Binary {
+                binary: binary.clone(),
+            };
+            paired(&suite, compared_with, &out, args.threshold)
+        }
+        (None, None, None) => unreachable!("clap requires one of them"),
     }
-    let baseline = Baseline::load(&args.baseline, &suite).map_err(bad_input)?;
+}
+
+/// `harness gate-worker`: serves trials on stdin and stdout until stdin ends.
+pub fn serve_worker() -> Result<(), CliError> {
+    let stdin = std::io::stdin();
+    gate::protocol::serve(stdin.lock(), std::io::stdout().lock())
+        .map_err(|err| CliError::Failed(format!("gate worker: {err}")))
+}
+
+fn against_baseline(suite: &Suite, path: &Path, args: &GateArgs) -> Result<(), CliError> {
+    let baseline = Baseline::load(path, suite).map_err(bad_input)?;
     let out = destination(args.out.as_deref())?;
-    let outcome = gate::check(&baseline, args.threshold, &mut progress()).map_err(trial_failure)?;
-    print!("{}", render::to_markdown(&outcome));
-    write_json(&out, &outcome)?;
-    verdict(&outcome)
+    let outcome =
+        gate::check(&baseline, path, args.threshold, &mut progress()).map_err(trial_failure)?;
+    finish(&outcome, &out)
+}
+
+/// The A/B gate: both sides as worker processes, measured interleaved.
+fn paired(
+    suite: &Suite,
+    compared_with: ComparedWith,
+    out: &Path,
+    threshold: Threshold,
+) -> Result<(), CliError> {
+    let against_binary = match &compared_with {
+        ComparedWith::Revision { binary, .. } | ComparedWith::Binary { binary } => binary.clone(),
+        ComparedWith::Baseline { .. } => unreachable!("a baseline is not paired"),
+    };
+    let current_binary = std::env::current_exe()
+        .map_err(|err| CliError::Failed(format!("cannot find this harness binary: {err}")))?;
+    let mut against = Side::start(&against_binary, true).map_err(paired_failure)?;
+    let mut current = Side::start(&current_binary, false).map_err(paired_failure)?;
+    let outcome = gate::check_paired(
+        suite,
+        &mut against,
+        &mut current,
+        compared_with,
+        threshold,
+        &mut progress(),
+    )
+    .map_err(paired_failure)?;
+    finish(&outcome, out)
 }
 
 fn update_baseline(suite: &Suite, path: &Path) -> Result<(), CliError> {
@@ -73,6 +146,12 @@ fn update_baseline(suite: &Suite, path: &Path) -> Result<(), CliError> {
     print!("{}", render::baseline_table(suite, &baseline.figures));
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+fn finish(outcome: &GateOutcome, out: &Path) -> Result<(), CliError> {
+    print!("{}", render::to_markdown(outcome));
+    write_json(out, outcome)?;
+    verdict(outcome)
 }
 
 /// Exit code 1 naming the regressed figures, or success.
@@ -133,6 +212,18 @@ fn write_json(path: &Path, outcome: &GateOutcome) -> Result<(), CliError> {
 
 fn bad_input(err: impl std::fmt::Display) -> CliError {
     CliError::BadInput(err.to_string())
+}
+
+fn revision_failure(err: RevisionError) -> CliError {
+    CliError::BadInput(err.to_string())
+}
+
+fn paired_failure(err: PairedError) -> CliError {
+    match err {
+        PairedError::Worker(_) => CliError::BadInput(err.to_string()),
+        PairedError::Current { .. } => CliError::Failed(format!("a strategy failed: {err}")),
+        PairedError::CurrentLost(_) => CliError::Failed(err.to_string()),
+    }
 }
 
 fn trial_failure(err: TrialError) -> CliError {

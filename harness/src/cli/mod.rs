@@ -67,6 +67,7 @@ pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Calibrate(calibrate_args) => calibrate::run(&calibrate_args),
         Command::Recommend(recommend_args) => recommend::run(&recommend_args),
         Command::Gate(gate_args) => gate::run(&gate_args),
+        Command::GateWorker => gate::serve_worker(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

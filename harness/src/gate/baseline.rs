@@ -4,8 +4,9 @@
 //! Every trial is kept, not only medians, because the verdict resamples the
 //! baseline's trials as well as the current ones: a baseline's own noise
 //! widens the interval instead of being mistaken for a change. Loading
-//! checks the file against the suite the code defines today, and each
-//! mismatch is its own error naming what to do.
+//! checks the file against the suite the code defines today and against
+//! this machine's fingerprint (figures do not travel between machines), and
+//! each mismatch is its own error naming what to do.
 
 use std::path::{Path, PathBuf};
 
@@ -67,6 +68,15 @@ pub enum BaselineError {
         recorded: String,
         current: String,
     },
+    #[error(
+        "baseline '{}' was recorded on another machine ({recorded}; this one: {current}): compare on the same machine with --against REV, or record the baseline here with --update-baseline",
+        .path.display()
+    )]
+    OtherMachine {
+        path: PathBuf,
+        recorded: String,
+        current: String,
+    },
     #[error("cannot write baseline '{path}': {err}", path = .0.display(), err = .1)]
     Write(PathBuf, std::io::Error),
 }
@@ -112,12 +122,24 @@ impl Baseline {
         if self.suite != *suite {
             return Err(BaselineError::ChangedSuite(suite.name, path.to_owned()));
         }
-        let current = Environment::capture().build_profile;
-        if self.environment.build_profile != current {
+        let current = Environment::capture();
+        let recorded = &self.environment.machine.fingerprint;
+        if *recorded != current.machine.fingerprint {
+            return Err(BaselineError::OtherMachine {
+                path: path.to_owned(),
+                recorded: if recorded.is_empty() {
+                    "it has no machine fingerprint".to_owned()
+                } else {
+                    format!("recorded: {recorded}")
+                },
+                current: current.machine.fingerprint,
+            });
+        }
+        if self.environment.build_profile != current.build_profile {
             return Err(BaselineError::OtherBuild {
                 path: path.to_owned(),
                 recorded: self.environment.build_profile.clone(),
-                current,
+                current: current.build_profile,
             });
         }
         Ok(())
@@ -210,6 +232,20 @@ mod tests {
         std::fs::write(&path, json.to_string()).unwrap();
         let err = Baseline::load(&path, &Suite::smoke()).unwrap_err();
         assert!(matches!(err, BaselineError::ChangedSuite(..)), "{err}");
+    }
+
+    #[test]
+    fn a_baseline_from_another_machine_or_without_a_fingerprint_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baseline.json");
+        for fingerprint in ["x86_64 GenuineIntel family 6 model 85", ""] {
+            let mut recorded = baseline(Suite::smoke());
+            recorded.environment.machine.fingerprint = fingerprint.to_owned();
+            recorded.save(&path).unwrap();
+            let err = Baseline::load(&path, &Suite::smoke()).unwrap_err();
+            assert!(matches!(err, BaselineError::OtherMachine { .. }), "{err}");
+            assert!(err.to_string().contains("--against"), "{err}");
+        }
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! A bootstrap confidence interval of the relative change of a median.
+//! A bootstrap confidence interval of the relative change of a median:
+//! between two independent sets of trials (a stored baseline and a run), or
+//! of the median of paired ratios (the A/B gate's rounds).
 //!
 //! The trials of the baseline and of the current run are resampled
 //! independently, with replacement, [`RESAMPLES`] times; each resample gives
@@ -45,13 +47,30 @@ pub fn change_of_median(baseline: &[f64], current: &[f64]) -> f64 {
 pub fn interval(baseline: &[f64], current: &[f64]) -> Interval {
     assert!(!baseline.is_empty() && !current.is_empty());
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
-    let mut changes: Vec<f64> = (0..RESAMPLES)
+    let changes = (0..RESAMPLES)
         .map(|_| {
             let base = resampled_median(baseline, &mut rng);
             let now = resampled_median(current, &mut rng);
             now / base - 1.0
         })
         .collect();
+    central(changes)
+}
+
+/// The [`CONFIDENCE`] interval of the median of paired `ratios` (each
+/// round's current figure over the one compared against), less one, by
+/// resampling the rounds. `ratios` may not be empty.
+pub fn paired_interval(ratios: &[f64]) -> Interval {
+    assert!(!ratios.is_empty());
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED);
+    let changes = (0..RESAMPLES)
+        .map(|_| resampled_median(ratios, &mut rng) - 1.0)
+        .collect();
+    central(changes)
+}
+
+/// The central [`CONFIDENCE`] of `changes`.
+fn central(mut changes: Vec<f64>) -> Interval {
     changes.sort_by(f64::total_cmp);
     let tail = (1.0 - CONFIDENCE) / 2.0;
     Interval {
@@ -97,6 +116,24 @@ mod tests {
             "{first:?} {change}"
         );
         assert_eq!(first, interval(&baseline, &current));
+    }
+
+    #[test]
+    fn a_paired_interval_holds_the_median_ratios_change() {
+        let ratios = [0.74, 0.76, 0.75, 0.73, 0.78, 0.75, 0.77];
+        let interval = paired_interval(&ratios);
+        assert!(
+            interval.low <= -0.25 && -0.25 <= interval.high,
+            "{interval:?}"
+        );
+        assert!(interval.low > -0.3 && interval.high < -0.2, "{interval:?}");
+        assert_eq!(
+            paired_interval(&[1.0; 4]),
+            Interval {
+                low: 0.0,
+                high: 0.0
+            }
+        );
     }
 
     #[test]

@@ -1,35 +1,35 @@
-//! `harness gate`: a CI regression gate whose figures mean the same on any
-//! machine, and whose verdicts separate a slowdown from noise.
+//! `harness gate`: a CI regression gate whose verdicts hold on any machine,
+//! and separate a slowdown from noise.
 //!
-//! # What is compared
+//! # A/B on the same machine (what CI runs)
 //!
-//! A fixed [`suite`] of points (scenario, strategy, read ratio, threads,
-//! size): every registered strategy on a few mixes. Each trial of a point
-//! gives one **figure**: the strategy's throughput through the normal
-//! runner divided by the throughput of a **reference workload** measured
-//! just before and just after it ([`reference`](mod@reference)): the same
-//! scenario's pure model, replayed by the same number of threads, each on
-//! its own private state, with no sharing at all, writing the way the
-//! strategy writes ([`WritePath`](crate::strategy::WritePath)): in place,
-//! or for the snapshot strategies by copying the whole state. The figure
-//! reads "this strategy keeps this share of the unshared model's speed"
-//! (about 0.54 for `rwlock` on the config mix; about 0.95 for `arc-swap`
-//! on the ledger mix, whose cost is almost all the copy per write, which
-//! the reference pays too).
+//! `harness gate --against REV` builds the harness at git revision REV
+//! ([`revision`]) and measures a fixed [`suite`] of points (scenario,
+//! strategy, read ratio, threads, size) on both builds **interleaved**, in
+//! the same run ([`paired`]): round after round, one trial of every point
+//! on each side, each side a worker process of its own binary
+//! ([`protocol`]). A point's figure is its throughput in operations per
+//! CPU-second; each round gives a *paired* ratio, current over REV, and
+//! the verdict is a bootstrap interval of the median ratio. Nothing
+//! measured travels between machines, so the CPU generation does not
+//! matter: a stored baseline divided by a reference loop failed unchanged
+//! code by 40% to 70% on another EPYC generation, where the loop ran 2.2x
+//! faster and a mutex 0.6x. `--against-binary PATH` compares with a
+//! harness binary a pipeline built itself.
 //!
-//! # Why that reference, and why CPU time
+//! # Against a stored baseline (a dedicated runner)
 //!
-//! A raw ops/s baseline recorded on one machine says nothing on another.
-//! A fixed synthetic loop (say, summing an array) would cancel the clock
-//! speed but not the memory system, and the scenarios are mostly
-//! memory-bound (map lookups, snapshot copies). Replaying the scenario's own
-//! operations on its own data does the same work as the strategy minus
-//! exactly what is measured, the sharing, so clock, caches and allocator
-//! move both alike. The copy per write is part of that work: with an
-//! in-place reference, the snapshot strategies' figures (whose time goes
-//! to cloning, allocating and freeing the state) moved with the machine's
-//! allocator and not with the reference, and fell 13% to 32% below a
-//! baseline recorded hours earlier, failing CI on unchanged code.
+//! `--baseline FILE` compares with figures recorded earlier by
+//! `--update-baseline`, only on a machine of the same fingerprint
+//! ([`crate::machine`]). Each of its trials gives a **figure**: the
+//! strategy's throughput divided by that of a **reference workload**
+//! measured just before and just after it ([`reference`](mod@reference)):
+//! the same scenario's pure model, replayed by the same number of threads,
+//! each on its own private state, writing the way the strategy writes
+//! ([`WritePath`](crate::strategy::WritePath)), which cancels slow drifts of
+//! the machine between the recording and the check.
+//!
+//! # Why CPU time
 //!
 //! Throughput is counted per second of the process's **CPU time**, not of
 //! the wall clock, because on a shared machine the wall clock mostly
@@ -43,51 +43,40 @@
 //! | raw ops per wall-clock second | 13.3% |
 //! | raw ops per CPU-second | 7.1% |
 //! | ops per wall-clock second over the reference's | 7.1% |
-//! | ops per CPU-second over the reference's (the figure) | 3.7% |
+//! | ops per CPU-second over the reference's | 3.7% |
 //!
-//! An earlier run by the wall clock alone at a load average of 10 to 22
-//! had trials of one point differ by up to 17× (max over min). The cost:
-//! a regression that only adds *waiting* (a sleep, a longer block on a
-//! futex) does not use CPU and is not seen; every quick-suite point is
+//! The cost: a regression that only adds *waiting* (a sleep, a longer block
+//! on a futex) does not use CPU and is not seen; every quick-suite point is
 //! single-threaded, where the strategies under test do not wait, except
 //! `actor`, whose round trips to its thread are counted by the CPU the two
-//! threads burn. That is the figure's known weak point: how much CPU a
-//! waiting channel receiver burns (spinning before it parks) depends on
-//! whether the other core is idle, so `actor`'s figures moved between runs
-//! on the same build by far more than the threshold (the ledger point by
-//! -62% to -69% in 3 of the first 5 unchanged `ci/prove-gate` runs, the
-//! config point by +134% to +155% in 2). The snapshot strategies' config
-//! point (`arc-swap`, `cas-retry`, `cas-merge`, `staging`) spreads wide
-//! (a baseline's 60 trials from 0.22 to 0.95, median absolute deviation
-//! 12% to 21%), but its median held within -3% to +11% of the baseline over
-//! three gate runs. The wall-clock figures are kept in every trial as
-//! context.
+//! threads burn. How much CPU a waiting channel receiver burns (spinning
+//! before it parks) depends on whether the other core is idle, so `actor`
+//! is gated only on a read-mostly mix ([`suite`]).
 //!
-//! # Trials and verdicts
+//! # Verdicts
 //!
-//! Trials are repeated and interleaved round-robin in a rotating order
-//! ([`trials`]). A verdict ([`verdict`]) compares the median figure of the
-//! current trials with the baseline's, through a seeded bootstrap interval
-//! of the relative change ([`bootstrap`]) resampling both sides: a figure
-//! fails only when that whole interval lies below `-threshold`; an interval
-//! that straddles it is *unclear*, reported and passing. The baseline
-//! ([`baseline`]) keeps every trial's figure, the suite definition and the
-//! environment, and is recorded with more trials than a gate run (twice as
-//! many in the quick suite), since every later verdict leans on it.
+//! A verdict ([`verdict`]) fails a figure only when the whole seeded
+//! bootstrap interval of its change ([`bootstrap`]) lies below
+//! `-threshold`; an interval that straddles it is *unclear*, reported and
+//! passing.
 
 pub mod baseline;
 pub mod bootstrap;
 pub mod outcome;
+pub mod paired;
 #[cfg(feature = "gate-proof")]
 pub mod proof;
+pub mod protocol;
 pub mod reference;
 pub mod render;
+pub mod revision;
 pub mod suite;
 pub mod trials;
 pub mod verdict;
 
 pub use self::baseline::{BASELINE_SCHEMA_VERSION, Baseline, BaselineError};
-pub use self::outcome::{Counts, Figure, GateOutcome};
+pub use self::outcome::{ComparedWith, Counts, Figure, FigureTrials, GateOutcome};
+pub use self::paired::{PairedError, Side};
 pub use self::suite::{Point, Suite, SuiteName, Timing};
 pub use self::trials::{PointTrials, Progress, Trial, TrialError};
 pub use self::verdict::{Judgement, Verdict};
@@ -131,12 +120,47 @@ pub fn record(suite: &Suite, progress: &mut dyn Progress) -> Result<Baseline, Tr
 /// Measures the baseline's suite again and judges every figure.
 pub fn check(
     baseline: &Baseline,
+    path: &std::path::Path,
     threshold: Threshold,
     progress: &mut dyn Progress,
 ) -> Result<GateOutcome, TrialError> {
     let suite = &baseline.suite;
     let current = trials::measure(suite, suite.timing.rounds, progress)?;
-    Ok(GateOutcome::compare(baseline, current, threshold.0))
+    let compared_with = ComparedWith::Baseline {
+        path: path.to_owned(),
+    };
+    Ok(GateOutcome::compare(
+        baseline,
+        current,
+        threshold.0,
+        compared_with,
+    ))
+}
+
+/// Measures `suite` on `current` and on `against` interleaved, and judges
+/// every figure by its paired rounds.
+pub fn check_paired(
+    suite: &Suite,
+    against: &mut Side,
+    current: &mut Side,
+    compared_with: ComparedWith,
+    threshold: Threshold,
+    progress: &mut dyn Progress,
+) -> Result<GateOutcome, PairedError> {
+    let paired = paired::measure(
+        suite,
+        suite.timing.paired_rounds,
+        against,
+        current,
+        progress,
+    )?;
+    Ok(GateOutcome::compare_paired(
+        suite,
+        paired,
+        threshold.0,
+        compared_with,
+        current.environment.clone(),
+    ))
 }
 
 #[cfg(test)]

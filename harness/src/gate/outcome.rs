@@ -1,18 +1,63 @@
-//! A gate run's result: every figure judged against its baseline, the
-//! counts of each verdict, and where both runs were measured. Serialized
-//! whole as the gate's JSON file.
+//! A gate run's result: every figure judged against what it was compared
+//! with (a stored baseline, or another build measured in the same run), the
+//! counts of each verdict, and where both sides were measured. Serialized
+//! whole, with every trial of both sides, as the gate's JSON file.
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use super::baseline::Baseline;
 use super::bootstrap::{CONFIDENCE, RESAMPLES};
-use super::suite::{Point, SuiteName};
-use super::trials::{PointTrials, Trial};
-use super::verdict::{Judgement, Verdict, judge};
+use super::paired::{Paired, Skipped};
+use super::suite::{Point, Suite, SuiteName};
+use super::trials::{PointTrials, Trial, Work};
+use super::verdict::{Judgement, Verdict, judge, judge_paired};
 use crate::environment::Environment;
 
 /// Bumped when the file's layout changes.
-pub const GATE_SCHEMA_VERSION: u32 = 1;
+pub const GATE_SCHEMA_VERSION: u32 = 2;
+
+/// What the current build was compared with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ComparedWith {
+    /// A stored baseline file, recorded on a machine of the same fingerprint.
+    Baseline { path: PathBuf },
+    /// The harness built at a git revision, measured interleaved (A/B).
+    Revision {
+        revision: String,
+        commit: String,
+        binary: PathBuf,
+    },
+    /// A harness binary given by path, measured interleaved (A/B).
+    Binary { binary: PathBuf },
+}
+
+impl ComparedWith {
+    /// e.g. `baseline ci/b.json`, `revision 0a1b2c3d4e5f`, `binary old/harness`.
+    pub fn describe(&self) -> String {
+        match self {
+            ComparedWith::Baseline { path } => format!("baseline {}", path.display()),
+            ComparedWith::Revision {
+                revision, commit, ..
+            } => {
+                let short = &commit[..commit.len().min(12)];
+                if commit.starts_with(revision.as_str()) {
+                    format!("revision {short}")
+                } else {
+                    format!("revision {revision} ({short})")
+                }
+            }
+            ComparedWith::Binary { binary } => format!("binary {}", binary.display()),
+        }
+    }
+
+    /// Whether both sides were measured in this run (A/B).
+    pub fn is_paired(&self) -> bool {
+        !matches!(self, ComparedWith::Baseline { .. })
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateOutcome {
@@ -22,21 +67,45 @@ pub struct GateOutcome {
     pub threshold: f64,
     pub confidence: f64,
     pub resamples: usize,
+    pub compared_with: ComparedWith,
     pub environment: Environment,
+    /// Where the side compared against was measured: the baseline's
+    /// recording, or the other build's worker process.
     pub baseline_environment: Environment,
     pub figures: Vec<Figure>,
+    /// Points the side compared against does not define (a strategy added
+    /// since), so they were not judged.
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
     pub counts: Counts,
 }
 
-/// One figure: its point, both runs' trials, and the judgement.
+/// One figure: its point, both sides' trials, and the judgement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub id: String,
     pub point: Point,
     #[serde(flatten)]
     pub judgement: Judgement,
-    pub baseline_trials: Vec<f64>,
-    pub current_trials: Vec<Trial>,
+    #[serde(flatten)]
+    pub trials: FigureTrials,
+}
+
+/// Every trial behind a figure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FigureTrials {
+    /// A/B: each round's run on both sides, and its ratio (current over against).
+    Paired {
+        against_trials: Vec<Work>,
+        current_trials: Vec<Work>,
+        ratios: Vec<f64>,
+    },
+    /// Against a baseline file: its normalized figures, and this run's trials.
+    Baseline {
+        baseline_trials: Vec<f64>,
+        current_trials: Vec<Trial>,
+    },
 }
 
 /// How many figures got each verdict.
@@ -51,7 +120,12 @@ pub struct Counts {
 impl GateOutcome {
     /// Judges every figure of `current` against the same point of `baseline`.
     /// `current` holds the baseline's points in its order.
-    pub fn compare(baseline: &Baseline, current: Vec<PointTrials>, threshold: f64) -> GateOutcome {
+    pub fn compare(
+        baseline: &Baseline,
+        current: Vec<PointTrials>,
+        threshold: f64,
+        compared_with: ComparedWith,
+    ) -> GateOutcome {
         let figures: Vec<Figure> = baseline
             .figures
             .iter()
@@ -64,8 +138,10 @@ impl GateOutcome {
                     id: now.point.id(),
                     judgement: judge(&before, &after, threshold),
                     point: now.point,
-                    baseline_trials: before,
-                    current_trials: now.trials,
+                    trials: FigureTrials::Baseline {
+                        baseline_trials: before,
+                        current_trials: now.trials,
+                    },
                 }
             })
             .collect();
@@ -75,10 +151,54 @@ impl GateOutcome {
             threshold,
             confidence: CONFIDENCE,
             resamples: RESAMPLES,
+            compared_with,
             environment: Environment::capture(),
             baseline_environment: baseline.environment.clone(),
             counts: Counts::of(&figures),
             figures,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Judges every figure of an A/B run by its paired rounds.
+    pub fn compare_paired(
+        suite: &Suite,
+        paired: Paired,
+        threshold: f64,
+        compared_with: ComparedWith,
+        environment: Environment,
+    ) -> GateOutcome {
+        let figures: Vec<Figure> = paired
+            .figures
+            .into_iter()
+            .map(|trials| {
+                let figure =
+                    |side: &[Work]| side.iter().map(|w| w.per_cpu_sec()).collect::<Vec<_>>();
+                let (against, current) = (figure(&trials.against), figure(&trials.current));
+                Figure {
+                    id: trials.point.id(),
+                    judgement: judge_paired(&against, &current, threshold),
+                    trials: FigureTrials::Paired {
+                        ratios: trials.ratios(),
+                        against_trials: trials.against,
+                        current_trials: trials.current,
+                    },
+                    point: trials.point,
+                }
+            })
+            .collect();
+        GateOutcome {
+            schema_version: GATE_SCHEMA_VERSION,
+            suite: suite.name,
+            threshold,
+            confidence: CONFIDENCE,
+            resamples: RESAMPLES,
+            compared_with,
+            environment,
+            baseline_environment: paired.against_environment,
+            counts: Counts::of(&figures),
+            figures,
+            skipped: paired.skipped,
         }
     }
 

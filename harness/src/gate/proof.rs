@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 /// `STRATEGY:PERCENT`: the strategy to slow down and by how much.
-pub const VARIABLE: &str = "HARNESS_GATE_PROOF_SLOWDOWN";
+pub const VARIABLE: &str = super::paired::PROOF_SLOWDOWN_VARIABLE;
 
 /// Sampling blocks between two looks at the clock.
 const BLOCKS_PER_SPIN: u32 = 8;

@@ -6,25 +6,40 @@ use comfy_table::{CellAlignment, Table};
 use super::outcome::{Counts, GateOutcome};
 use super::suite::Suite;
 use super::trials::PointTrials;
+use crate::report::format_count;
 
-/// One row per figure (figure, baseline, current, change, interval, verdict), then the summary.
+/// One row per figure (figure, the side compared with, current, change,
+/// interval, verdict), then the points not compared, then the summary.
 pub fn to_markdown(outcome: &GateOutcome) -> String {
     let mut table = Table::new();
     let interval = format!("{:.0}% interval", outcome.confidence * 100.0);
+    let paired = outcome.compared_with.is_paired();
+    let (before, after) = if paired {
+        ("against (ops/cpu-s)", "current (ops/cpu-s)")
+    } else {
+        ("baseline", "current")
+    };
     table.load_preset(ASCII_MARKDOWN).set_header([
         "figure",
-        "baseline",
-        "current",
+        before,
+        after,
         "change",
         interval.as_str(),
         "verdict",
     ]);
+    let value = |v: f64| {
+        if paired {
+            format_count(v)
+        } else {
+            format!("{v:.4}")
+        }
+    };
     for figure in &outcome.figures {
         let j = &figure.judgement;
         table.add_row([
             figure.id.clone(),
-            format!("{:.4}", j.baseline_median),
-            format!("{:.4}", j.current_median),
+            value(j.baseline_median),
+            value(j.current_median),
             percent(j.change),
             format!(
                 "{} .. {}",
@@ -35,7 +50,17 @@ pub fn to_markdown(outcome: &GateOutcome) -> String {
         ]);
     }
     align_numbers(&mut table, 1..=4);
-    format!("{table}\n\n{}\n", summary(outcome))
+    let skipped: String = outcome
+        .skipped
+        .iter()
+        .map(|s| format!("not compared: {} ({})\n", s.id, s.why))
+        .collect();
+    let skipped = if skipped.is_empty() {
+        skipped
+    } else {
+        format!("\n{skipped}")
+    };
+    format!("{table}\n{skipped}\n{}\n", summary(outcome))
 }
 
 /// `gate PASS: 30 figures: 29 pass, 1 unclear, …` in one line.
@@ -47,9 +72,15 @@ pub fn summary(outcome: &GateOutcome) -> String {
         regression,
     } = outcome.counts;
     let verdict = if outcome.passed() { "PASS" } else { "FAIL" };
+    let how = if outcome.compared_with.is_paired() {
+        "A/B, paired rounds"
+    } else {
+        "stored figures"
+    };
     format!(
-        "gate {verdict}: suite {}, {} figures: {pass} pass, {improved} improved, {unclear} unclear, {regression} regressed (fails when the whole {:.0}% interval of the median's change is below -{})",
+        "gate {verdict}: suite {} against {} ({how}), {} figures: {pass} pass, {improved} improved, {unclear} unclear, {regression} regressed (fails when the whole {:.0}% interval of the median's change is below -{})",
         outcome.suite,
+        outcome.compared_with.describe(),
         outcome.figures.len(),
         outcome.confidence * 100.0,
         percent_abs(outcome.threshold),

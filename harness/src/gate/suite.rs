@@ -79,8 +79,11 @@ pub struct Timing {
     pub duration_s: f64,
     /// Each reference measurement (one just before and one just after every run).
     pub reference_s: f64,
-    /// Trials of every point in a gate run.
+    /// Trials of every point in a gate run against a baseline.
     pub rounds: usize,
+    /// Paired rounds of every point in an A/B gate run (fewer: pairing
+    /// cancels most of the noise that trials against a baseline average out).
+    pub paired_rounds: usize,
     /// Trials of every point when recording a baseline (more: the baseline is
     /// recorded once and every later verdict leans on it).
     pub baseline_rounds: usize,
@@ -127,8 +130,10 @@ impl Suite {
     /// on a shared 2-core CI machine a second worker thread is preempted at
     /// random (a preempted lock holder stalls the other), which made
     /// two-thread figures several times noisier than one-thread ones.
-    /// Thirty trials a figure: with ten, a 25% slowdown's interval still
-    /// straddled the 20% threshold in 3 of 20 `ci/prove-gate` runs.
+    /// Against a baseline, thirty trials a figure: with ten, a 25%
+    /// slowdown's interval still straddled the 20% threshold in 3 of 20
+    /// `ci/prove-gate` runs. A/B, twelve paired rounds: with thirty, the
+    /// same binary against itself gave intervals within -5.0% .. +7.5%.
     pub fn quick() -> Suite {
         let mixes = [
             Mix::new("config", 0.9, 1, 64),
@@ -139,6 +144,7 @@ impl Suite {
             duration_s: 0.1,
             reference_s: 0.025,
             rounds: 30,
+            paired_rounds: 12,
             baseline_rounds: 60,
             seed: 1,
         };
@@ -161,6 +167,7 @@ impl Suite {
             duration_s: 0.2,
             reference_s: 0.05,
             rounds: 15,
+            paired_rounds: 10,
             baseline_rounds: 30,
             seed: 1,
         };
@@ -186,6 +193,7 @@ impl Suite {
                 duration_s: 0.03,
                 reference_s: 0.01,
                 rounds: 2,
+                paired_rounds: 2,
                 baseline_rounds: 3,
                 seed: 1,
             },

@@ -47,12 +47,14 @@ pub struct Trial {
     pub wall_normalized: f64,
 }
 
-/// Operations done in some CPU time and some wall-clock time.
-#[derive(Clone, Copy, Debug, Default)]
-struct Work {
-    ops: u64,
-    cpu_s: f64,
-    wall_s: f64,
+/// Operations done in some CPU time and some wall-clock time: one
+/// strategy run, or one side's trial in the A/B gate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    pub ops: u64,
+    /// The process's CPU time over the run, every thread's.
+    pub cpu_s: f64,
+    pub wall_s: f64,
 }
 
 impl Work {
@@ -77,11 +79,12 @@ impl Work {
         }
     }
 
-    fn per_cpu_sec(self) -> f64 {
+    /// Operations per CPU-second: the figure the gate compares.
+    pub fn per_cpu_sec(self) -> f64 {
         self.ops as f64 / self.cpu_s
     }
 
-    fn per_wall_sec(self) -> f64 {
+    pub fn per_wall_sec(self) -> f64 {
         self.ops as f64 / self.wall_s
     }
 }
@@ -147,17 +150,47 @@ pub fn schedule(points: usize, rounds: usize) -> impl Iterator<Item = usize> {
 /// scheduler did not start within the window, on a very busy machine).
 const ATTEMPTS: usize = 3;
 
-/// One trial of `point`, run again if it measured nothing.
+/// One trial of `point`, bracketed by the reference workload.
 fn run_trial(point: &Point, timing: &Timing) -> Result<Trial, TrialError> {
-    let mut trial = try_trial(point, timing)?;
+    let measured = measure_until_it_counts(point, timing, true)?;
+    let run = measured.run;
+    let reference = measured.reference.expect("asked for the reference");
+    Ok(Trial {
+        normalized: run.per_cpu_sec() / reference.per_cpu_sec(),
+        ops_per_cpu_sec: run.per_cpu_sec(),
+        reference_ops_per_cpu_sec: reference.per_cpu_sec(),
+        ops_per_sec: run.per_wall_sec(),
+        wall_normalized: run.per_wall_sec() / reference.per_wall_sec(),
+    })
+}
+
+/// One run of `point`'s strategy alone, with no reference: one side's
+/// trial in the A/B gate, where the other side is the comparison.
+pub fn run_alone(point: &Point, timing: &Timing) -> Result<Work, TrialError> {
+    Ok(measure_until_it_counts(point, timing, false)?.run)
+}
+
+/// A strategy run and, if asked, the reference runs around it.
+struct Measured {
+    run: Work,
+    reference: Option<Work>,
+}
+
+/// Measures `point`, again if its run completed no operation.
+fn measure_until_it_counts(
+    point: &Point,
+    timing: &Timing,
+    reference: bool,
+) -> Result<Measured, TrialError> {
+    let mut measured = try_trial(point, timing, reference)?;
     for _ in 1..ATTEMPTS {
-        if trial.ops_per_cpu_sec > 0.0 {
+        if measured.run.ops > 0 {
             break;
         }
-        trial = try_trial(point, timing)?;
+        measured = try_trial(point, timing, reference)?;
     }
-    if trial.ops_per_cpu_sec > 0.0 {
-        Ok(trial)
+    if measured.run.ops > 0 {
+        Ok(measured)
     } else {
         Err(TrialError::Run {
             point: point.id(),
@@ -169,7 +202,7 @@ fn run_trial(point: &Point, timing: &Timing) -> Result<Trial, TrialError> {
     }
 }
 
-fn try_trial(point: &Point, timing: &Timing) -> Result<Trial, TrialError> {
+fn try_trial(point: &Point, timing: &Timing, reference: bool) -> Result<Measured, TrialError> {
     let options = ScenarioOptions {
         repr: point.repr.clone(),
         ..ScenarioOptions::default()
@@ -180,6 +213,7 @@ fn try_trial(point: &Point, timing: &Timing) -> Result<Trial, TrialError> {
         point,
         timing,
         workload,
+        reference,
     };
     scenario_registry::visit(&point.scenario, &options, visitor)
         .map_err(|err| TrialError::Definition(err.to_string()))?
@@ -190,10 +224,12 @@ struct TrialOf<'a> {
     point: &'a Point,
     timing: &'a Timing,
     workload: Workload,
+    /// Whether to run the reference workload just before and just after.
+    reference: bool,
 }
 
 impl ScenarioVisitor for TrialOf<'_> {
-    type Output = Result<Trial, TrialError>;
+    type Output = Result<Measured, TrialError>;
 
     fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output {
         let scenario = Arc::new(scenario);
@@ -210,16 +246,19 @@ impl ScenarioVisitor for TrialOf<'_> {
                 ))
             })
         };
+        if !self.reference {
+            let run = Work::timed(|| self.run_strategy(&scenario))?;
+            return Ok(Measured {
+                run,
+                reference: None,
+            });
+        }
         let before = reference()?;
         let run = Work::timed(|| self.run_strategy(&scenario))?;
         let after = reference()?;
-        let reference = before.plus(after);
-        Ok(Trial {
-            normalized: run.per_cpu_sec() / reference.per_cpu_sec(),
-            ops_per_cpu_sec: run.per_cpu_sec(),
-            reference_ops_per_cpu_sec: reference.per_cpu_sec(),
-            ops_per_sec: run.per_wall_sec(),
-            wall_normalized: run.per_wall_sec() / reference.per_wall_sec(),
+        Ok(Measured {
+            run,
+            reference: Some(before.plus(after)),
         })
     }
 }

@@ -40,9 +40,11 @@ impl Verdict {
 /// One figure compared with its baseline.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Judgement {
+    /// The median figure of the trials compared against.
     pub baseline_median: f64,
     pub current_median: f64,
-    /// `current_median / baseline_median - 1`.
+    /// `current_median / baseline_median - 1`; for paired trials, the
+    /// median of the rounds' ratios, less one.
     pub change: f64,
     pub interval: Interval,
     pub verdict: Verdict,
@@ -55,6 +57,20 @@ pub fn judge(baseline: &[f64], current: &[f64], threshold: f64) -> Judgement {
         baseline_median: median(baseline.iter().copied()),
         current_median: median(current.iter().copied()),
         change: bootstrap::change_of_median(baseline, current),
+        interval,
+        verdict: classify(interval, threshold),
+    }
+}
+
+/// Compares paired trials: `against` and `current` are the figures of the
+/// same rounds, in order.
+pub fn judge_paired(against: &[f64], current: &[f64], threshold: f64) -> Judgement {
+    let ratios: Vec<f64> = against.iter().zip(current).map(|(a, b)| b / a).collect();
+    let interval = bootstrap::paired_interval(&ratios);
+    Judgement {
+        baseline_median: median(against.iter().copied()),
+        current_median: median(current.iter().copied()),
+        change: median(ratios.iter().copied()) - 1.0,
         interval,
         verdict: classify(interval, threshold),
     }
