@@ -10,7 +10,9 @@
 //! compiled again; later builds reuse it, and a worktree already at the
 //! commit is reused too. `<target>` is the directory the running binary
 //! was built in (`<target>/<profile>/harness`), or the repository's `target`
-//! when it was not built by cargo.
+//! when it was not built by cargo. The build runs the cargo that `$CARGO`
+//! names (CI points it at `ci/cargo`), or `cargo` on the `PATH`; its output
+//! goes to standard error.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
