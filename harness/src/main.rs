@@ -4,7 +4,22 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     silence_worker_panics();
+    clean_up_on_interrupt();
     harness::cli::main(std::env::args_os())
+}
+
+/// An interrupt (Ctrl-C, SIGTERM) removes the temporary file of a result
+/// being written, so none is left beside it, and exits with 130.
+fn clean_up_on_interrupt() {
+    let installed = ctrlc::set_handler(|| {
+        harness::report::remove_temporaries();
+        std::process::exit(130);
+    });
+    if let Err(err) = installed {
+        eprintln!(
+            "warning: no interrupt handler, an interrupted write may leave a .tmp file: {err}"
+        );
+    }
 }
 
 /// A panicking worker is reported once, as its strategy's failure; the

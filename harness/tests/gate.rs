@@ -106,7 +106,7 @@ fn bad_input_is_one_line_and_exit_code_2() {
             "--baseline",
             path_str(&nowhere),
         ],
-        "its directory does not exist",
+        "does not exist",
     );
 }
 

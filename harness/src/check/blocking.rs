@@ -183,7 +183,7 @@ pub fn probe_reads<S: Scenario, T: Strategy<S>>(
         writer_done.store(true, Ordering::Release);
         Report::Write { began, ended }
     })?;
-    let deadline = Instant::now() + config.delay + config.timeout;
+    let deadline = super::deadline_after(config.delay.saturating_add(config.timeout));
     let collected = collect(&reports, deadline, config.timeout);
     // Stops the readers when the writer failed or is stuck.
     done.store(true, Ordering::Release);

@@ -6,8 +6,17 @@
 //!           "input": {...}, "output": {...} | null}]}
 //! ```
 //!
-//! Malformed files are refused with the operation and field at fault.
+//! Malformed files are refused with the operation and field at fault:
+//! besides the shape of each field, a file must not start with a byte order
+//! mark, repeat a key in an object, give an output to an operation that
+//! never returned (`"return": null` goes with `"output": null`: its effect is
+//! unknown, so is its answer), or have one client call again before its
+//! previous operation returned.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::history::Operation;
@@ -53,6 +62,15 @@ pub enum FormatError {
 
 /// Parses a history file's text.
 pub fn parse(text: &str) -> Result<AnyHistory, FormatError> {
+    if text.starts_with('\u{feff}') {
+        return Err(FormatError::Json(
+            "the file starts with a UTF-8 byte order mark: save it without one".to_owned(),
+        ));
+    }
+    let mut json = serde_json::Deserializer::from_str(text);
+    json.deserialize_any(NoDuplicateKeys)
+        .and_then(|()| json.end())
+        .map_err(|err| FormatError::Json(err.to_string()))?;
     let root: Value =
         serde_json::from_str(text).map_err(|err| FormatError::Json(err.to_string()))?;
     let top = |field, problem: &str| FormatError::Top {
@@ -70,13 +88,100 @@ pub fn parse(text: &str) -> Result<AnyHistory, FormatError> {
         .get("ops")
         .and_then(Value::as_array)
         .ok_or_else(|| top("ops", "expected an array of operations"))?;
-    match model {
+    let history = match model {
         "register" => parse_ops(ops, register_op).map(AnyHistory::Register),
         "kv" => parse_ops(ops, kv_op).map(AnyHistory::Kv),
         other => Err(top(
             "model",
             &format!("unknown model '{other}': valid are register, kv"),
         )),
+    }?;
+    match &history {
+        AnyHistory::Register(ops) => check_clients(ops)?,
+        AnyHistory::Kv(ops) => check_clients(ops)?,
+    }
+    Ok(history)
+}
+
+/// Refuses a client that calls again before its previous operation returned.
+fn check_clients<I, O>(ops: &[Operation<I, O>]) -> Result<(), FormatError> {
+    let mut by_client: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for (index, op) in ops.iter().enumerate() {
+        by_client.entry(op.client).or_default().push(index);
+    }
+    for (client, mut indices) in by_client {
+        indices.sort_by_key(|&index| (ops[index].call, index));
+        for pair in indices.windows(2) {
+            let (earlier, later) = (&ops[pair[0]], &ops[pair[1]]);
+            if earlier.ret.is_none_or(|ret| ret >= later.call) {
+                return Err(FormatError::Op {
+                    index: pair[1],
+                    field: "call".to_owned(),
+                    problem: format!(
+                        "client {client} calls again before its operation {} returned: a client's operations must not overlap",
+                        pair[0]
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Walks a JSON document, failing on the first object that repeats a key
+/// (serde_json would keep the last silently).
+struct NoDuplicateKeys;
+
+impl<'de> Visitor<'de> for NoDuplicateKeys {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(NoDuplicateKeys)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                return Err(de::Error::custom(format!(
+                    "the key \"{key}\" appears twice in one object"
+                )));
+            }
+            map.next_value_seed(NoDuplicateKeys)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> de::DeserializeSeed<'de> for NoDuplicateKeys {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -120,6 +225,12 @@ fn parse_ops<I, O>(
                 .ok_or_else(|| fail("input", "expected an object"))?;
             let output = match op.get("output") {
                 None | Some(Value::Null) => None,
+                Some(Value::Object(_)) if ret.is_none() => {
+                    return Err(fail(
+                        "output",
+                        "an operation that never returned (\"return\": null) has no output: give its return time, or set its output to null",
+                    ));
+                }
                 Some(Value::Object(output)) => Some(output),
                 Some(_) => return Err(fail("output", "expected an object or null")),
             };

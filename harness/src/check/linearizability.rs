@@ -59,7 +59,7 @@ pub fn check<M: Model>(
     budget: Duration,
     threads: usize,
 ) -> Verdict<M> {
-    let deadline = Instant::now() + budget;
+    let deadline = super::deadline_after(budget);
     let parts = parts(model, history);
     let stop = AtomicBool::new(false);
     let next = AtomicUsize::new(0);
@@ -89,7 +89,7 @@ pub fn check<M: Model>(
     for verdict in verdicts {
         match verdict {
             Verdict::NotLinearizable(found) => {
-                let shrink_deadline = Instant::now() + budget / 2;
+                let shrink_deadline = super::deadline_after(budget / 2);
                 return Verdict::NotLinearizable(shrink(model, found, shrink_deadline));
             }
             Verdict::Unknown(reason) => unknown = Some(reason),

@@ -28,3 +28,13 @@ pub mod render;
 pub mod scenario_model;
 mod shrink;
 pub mod verify;
+
+/// `Instant::now() + wait`, saturating instead of panicking: a budget or
+/// timeout as long as `u64::MAX` seconds means "no deadline".
+pub(crate) fn deadline_after(wait: std::time::Duration) -> std::time::Instant {
+    const FAR: std::time::Duration = std::time::Duration::from_secs(100 * 365 * 24 * 3600);
+    let now = std::time::Instant::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}

@@ -127,7 +127,7 @@ pub fn record<S: Scenario, T: Strategy<S>>(
 /// Waits for every client to finish, or for the watchdog's timeout. A
 /// client that panicked also counts as finished: joining reports it.
 fn watch(done: &mpsc::Receiver<usize>, config: &RecordConfig) -> Result<(), RunFailure> {
-    let deadline = Instant::now() + config.timeout;
+    let deadline = super::deadline_after(config.timeout);
     let mut finished = 0;
     while finished < config.threads {
         let left = deadline.saturating_duration_since(Instant::now());

@@ -11,6 +11,24 @@ use crate::strategy::registry as strategy_registry;
 /// Most threads one run may start.
 pub const MAX_THREADS: usize = 1024;
 
+/// The longest duration any flag accepts: a run, a trial, a budget, a delay.
+pub const MAX_DURATION: Duration = Duration::from_secs(3600);
+
+/// Most operations `run --ops` may ask for.
+pub const MAX_RUN_OPS: u64 = 10_000_000_000;
+
+/// Most operations `verify` records per run (threads × ops), each kept in memory.
+pub const MAX_VERIFY_OPS: usize = 1_000_000;
+
+/// Most repeats, rounds or runs a flag accepts.
+pub const MAX_REPEATS: usize = 10_000;
+
+/// The limits every command checks while parsing, shown under each `--help`.
+pub const LIMITS: &str = "Limits, checked before any work starts: durations at most 1h; \
+threads at most 1024; sizes at most 10000000; run --ops at most 10000000000; \
+verify at most 1000000 operations a run (threads x ops); repeats, rounds and runs at most 10000; \
+publish-every at most 1000000.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "harness",
@@ -25,20 +43,26 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Measure throughput and latency of strategies on one scenario.
+    #[command(after_help = LIMITS)]
     Run(RunArgs),
     /// Check histories recorded by another system for linearizability.
+    #[command(after_help = LIMITS)]
     CheckHistory(CheckHistoryArgs),
     /// Record concurrent runs of strategies and check them for linearizability.
+    #[command(after_help = LIMITS)]
     Verify(VerifyArgs),
     /// Measure a grid of mixes × threads × sizes × representations; write results, charts and a page.
+    #[command(after_help = LIMITS)]
     Sweep(SweepArgs),
     /// Render a sweep's charts and page again from its results.json, without measuring.
     Report(ReportArgs),
     /// Compare the harness's arc-swap read throughput with hand-written loops.
+    #[command(after_help = LIMITS)]
     Calibrate(CalibrateArgs),
     /// Name the best strategy for a workload, and its crossovers, from a sweep's results.
     Recommend(RecommendArgs),
     /// Run the regression suite and judge it against a baseline (exit 1 on a regression).
+    #[command(after_help = LIMITS)]
     Gate(super::gate::GateArgs),
     /// The A/B gate's worker: runs the trials another harness asks for on stdin.
     #[command(hide = true)]
@@ -88,7 +112,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "std", value_parser = repr_names)]
     pub reprs: ListOf<String>,
     /// Trials per point; the charts show medians. Repeats run in separate rounds.
-    #[arg(long, default_value = "3", value_parser = positive_usize, allow_hyphen_values = true)]
+    #[arg(long, default_value = "3", value_parser = repeats, allow_hyphen_values = true)]
     pub repeat: usize,
     /// How long each trial is measured.
     #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
@@ -142,7 +166,7 @@ pub struct CalibrateArgs {
     #[arg(long, default_value = "50ms", value_parser = duration, allow_hyphen_values = true)]
     pub warmup: Duration,
     /// Trials of each loop, interleaved; each loop's fastest is compared.
-    #[arg(long, default_value = "20", value_parser = positive_usize, allow_hyphen_values = true)]
+    #[arg(long, default_value = "20", value_parser = repeats, allow_hyphen_values = true)]
     pub rounds: usize,
     /// Seed of the reads replayed.
     #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
@@ -172,10 +196,10 @@ pub struct VerifyArgs {
     #[arg(long, default_value = "3", value_parser = threads, allow_hyphen_values = true)]
     pub threads: usize,
     /// Operations per thread per run.
-    #[arg(long, default_value = "200", value_parser = positive_usize, allow_hyphen_values = true)]
+    #[arg(long, default_value = "200", value_parser = verify_ops, allow_hyphen_values = true)]
     pub ops: usize,
     /// Recorded runs per strategy; the first violation stops a strategy's runs.
-    #[arg(long, default_value = "5", value_parser = positive_usize, allow_hyphen_values = true)]
+    #[arg(long, default_value = "5", value_parser = repeats, allow_hyphen_values = true)]
     pub runs: usize,
     /// Size of the shared state; small sizes make operations collide.
     #[arg(long, default_value = "3", value_parser = size, allow_hyphen_values = true)]
@@ -257,7 +281,7 @@ pub struct RunArgs {
     #[arg(long, value_parser = positive_duration, conflicts_with = "ops", allow_hyphen_values = true)]
     pub duration: Option<Duration>,
     /// Measure each strategy for this many operations instead of a duration.
-    #[arg(long, value_parser = positive_count, allow_hyphen_values = true)]
+    #[arg(long, value_parser = run_ops, allow_hyphen_values = true)]
     pub ops: Option<u64>,
     /// Warm-up before measuring each strategy (0s for none).
     #[arg(long, default_value = "500ms", value_parser = duration, allow_hyphen_values = true)]
@@ -289,7 +313,7 @@ pub struct RunArgs {
 #[derive(Clone, Debug, Args)]
 pub struct StrategyOptionArgs {
     /// staging: publish a snapshot after this many writes.
-    #[arg(long, default_value = "1", value_parser = positive_usize, allow_hyphen_values = true)]
+    #[arg(long, default_value = "1", value_parser = publish_every, allow_hyphen_values = true)]
     pub publish_every: usize,
     /// cas-merge: on a conflict, recompute from the newer version (retry) or give up (abort).
     #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
@@ -404,16 +428,30 @@ fn scenario_name(text: &str) -> Result<String, String> {
 }
 
 fn single_scenario(text: &str) -> Result<String, String> {
-    if text == "all" {
-        return Err(format!(
-            "verify takes one scenario: valid are {}",
-            scenario_registry::NAMES.join(", ")
-        ));
+    let valid = scenario_registry::NAMES.join(", ");
+    match text {
+        "all" => Err(format!("verify takes one scenario: valid are {valid}")),
+        _ if scenario_registry::NAMES.contains(&text) => Ok(text.to_owned()),
+        _ => Err(format!("unknown scenario '{text}': valid are {valid}")),
     }
-    scenario_name(text)
+}
+
+/// Refuses a list that names a strategy twice, or mixes `all` with names.
+fn check_list_shape(text: &str) -> Result<(), String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if parts.len() > 1 && parts.contains(&"all") {
+        return Err("'all' stands alone: give all, or a comma-separated list of names".to_owned());
+    }
+    for (index, part) in parts.iter().enumerate() {
+        if parts[..index].contains(part) {
+            return Err(format!("'{part}' is named twice"));
+        }
+    }
+    Ok(())
 }
 
 fn verify_list(text: &str) -> Result<StrategyList, String> {
+    check_list_shape(text)?;
     let mut names = Vec::new();
     for part in text.split(',').map(str::trim) {
         let mutant = crate::strategy::mutants::NAMES.iter().find(|&&m| m == part);
@@ -435,6 +473,7 @@ fn repr_name(text: &str) -> Result<String, String> {
 }
 
 fn strategy_list(text: &str) -> Result<StrategyList, String> {
+    check_list_shape(text)?;
     strategy_registry::parse_list(text)
         .map(StrategyList)
         .map_err(|err| match err {
@@ -455,32 +494,50 @@ fn threads(text: &str) -> Result<usize, String> {
 
 fn read_ratio(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        // `+ 0.0` turns -0 into 0, which would otherwise print as "-0".
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r + 0.0),
         _ => Err("expected a number from 0 to 1, e.g. 0.9".to_owned()),
     }
 }
 
 fn duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|_| "expected a duration such as 5s, 500ms, 2m or 0s".to_owned())
+    match humantime::parse_duration(text) {
+        Ok(d) if d <= MAX_DURATION => Ok(d),
+        _ => Err("expected a duration of at most 1h, such as 5s, 500ms, 2m or 0s".to_owned()),
+    }
 }
 
 fn positive_duration(text: &str) -> Result<Duration, String> {
     match duration(text) {
         Ok(d) if !d.is_zero() => Ok(d),
-        _ => Err("expected a duration above zero such as 5s, 500ms or 2m".to_owned()),
+        _ => {
+            Err("expected a duration above zero and at most 1h, such as 5s, 500ms or 2m".to_owned())
+        }
     }
 }
 
-fn positive_count(text: &str) -> Result<u64, String> {
+/// A whole number from 1 to `max`.
+fn count_up_to(text: &str, max: u64) -> Result<u64, String> {
     match text.parse::<u64>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err("expected a whole number of at least 1".to_owned()),
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {max}")),
     }
 }
 
-fn positive_usize(text: &str) -> Result<usize, String> {
-    positive_count(text).and_then(|n| usize::try_from(n).map_err(|err| err.to_string()))
+fn run_ops(text: &str) -> Result<u64, String> {
+    count_up_to(text, MAX_RUN_OPS)
+}
+
+fn verify_ops(text: &str) -> Result<usize, String> {
+    count_up_to(text, MAX_VERIFY_OPS as u64).map(|n| n as usize)
+}
+
+fn repeats(text: &str) -> Result<usize, String> {
+    count_up_to(text, MAX_REPEATS as u64).map(|n| n as usize)
+}
+
+fn publish_every(text: &str) -> Result<usize, String> {
+    count_up_to(text, 1_000_000).map(|n| n as usize)
 }
 
 fn size(text: &str) -> Result<usize, String> {

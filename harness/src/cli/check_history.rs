@@ -48,6 +48,9 @@ pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
                     format_nanos(c.elapsed.as_nanos() as u64)
                 );
                 print!("{}", c.details);
+                if !c.details.is_empty() && !c.details.ends_with('\n') {
+                    println!();
+                }
             }
         }
         HistoryFormat::Json => {

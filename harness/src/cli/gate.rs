@@ -16,7 +16,7 @@ use crate::gate::{
     self, Baseline, ComparedWith, GateOutcome, PairedError, Side, Suite, SuiteName, Threshold,
     TrialError, render,
 };
-use crate::report::{destination_exists, write_atomically};
+use crate::report::{check_destination, write_atomically};
 
 /// Where the JSON result goes without `--out`.
 const DEFAULT_OUT: &str = "target/gate/gate.json";
@@ -43,7 +43,11 @@ pub struct GateArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Record the suite (with more trials) and write it as the baseline instead of comparing.
-    #[arg(long, requires = "baseline", conflicts_with_all = ["against", "against_binary"])]
+    #[arg(
+        long,
+        requires = "baseline",
+        conflicts_with_all = ["against", "against_binary", "out", "threshold"]
+    )]
     pub update_baseline: bool,
 }
 
@@ -107,6 +111,12 @@ pub fn serve_worker() -> Result<(), CliError> {
 fn against_baseline(suite: &Suite, path: &Path, args: &GateArgs) -> Result<(), CliError> {
     let baseline = Baseline::load(path, suite).map_err(bad_input)?;
     let out = destination(args.out.as_deref())?;
+    if same_file(&out, path) {
+        return Err(CliError::BadInput(format!(
+            "--out '{}' is the baseline itself: the result would replace it; choose another --out",
+            out.display()
+        )));
+    }
     let outcome =
         gate::check(&baseline, path, args.threshold, &mut progress()).map_err(trial_failure)?;
     finish(&outcome, &out)
@@ -146,6 +156,14 @@ fn update_baseline(suite: &Suite, path: &Path) -> Result<(), CliError> {
     print!("{}", render::baseline_table(suite, &baseline.figures));
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+/// Whether two paths name the same file (the second exists).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 fn finish(outcome: &GateOutcome, out: &Path) -> Result<(), CliError> {
@@ -190,15 +208,9 @@ fn destination(out: Option<&Path>) -> Result<PathBuf, CliError> {
     }
 }
 
-/// Refuses a file whose directory does not exist, or a directory, before measuring.
+/// Refuses a destination that cannot be written, before measuring.
 fn check_directory(path: &Path) -> Result<(), CliError> {
-    if !destination_exists(path) {
-        return Err(CliError::BadInput(format!(
-            "cannot write '{}': its directory does not exist or it is a directory",
-            path.display()
-        )));
-    }
-    Ok(())
+    check_destination(path).map_err(CliError::BadInput)
 }
 
 fn write_json(path: &Path, outcome: &GateOutcome) -> Result<(), CliError> {

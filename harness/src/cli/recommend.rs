@@ -9,7 +9,15 @@ use crate::plan::{self, Query};
 use crate::sweep::{RESULTS_FILE, SweepResults};
 
 pub fn run(args: &RecommendArgs) -> Result<(), CliError> {
-    let path = args.from.join(RESULTS_FILE);
+    let names_the_file = args
+        .from
+        .file_name()
+        .is_some_and(|name| name == RESULTS_FILE);
+    let path = if names_the_file && args.from.is_file() {
+        args.from.clone()
+    } else {
+        args.from.join(RESULTS_FILE)
+    };
     if !path.is_file() {
         return Err(CliError::BadInput(no_sweep(&args.from)));
     }

@@ -101,18 +101,12 @@ fn scenario_options(args: &RunArgs) -> ScenarioOptions {
     }
 }
 
-/// Refuses an `--out` whose directory does not exist before spending time on a run.
+/// Refuses an `--out` that cannot be written before spending time on a run.
 fn check_destination(args: &RunArgs) -> Result<(), CliError> {
-    let Some(out) = &args.out else {
-        return Ok(());
-    };
-    if !report::destination_exists(out) {
-        return Err(CliError::BadInput(format!(
-            "cannot write '{}': its directory does not exist or it is a directory",
-            out.display()
-        )));
+    match &args.out {
+        Some(out) => report::check_destination(out).map_err(CliError::BadInput),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn run_config(args: &RunArgs) -> Result<RunConfig, CliError> {

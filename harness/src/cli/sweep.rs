@@ -21,6 +21,7 @@ pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> 
         CliError::BadInput(format!("cannot create '{}': {err}", args.out.display()))
     })?;
     let path = args.out.join(RESULTS_FILE);
+    report::check_destination(&path).map_err(CliError::BadInput)?;
     let mut results = starting_point(args, arguments, command_line, &path)?;
     let settings = Settings {
         dist: args.dist,
@@ -109,6 +110,12 @@ fn starting_point(
 ) -> Result<SweepResults, CliError> {
     let environment = Environment::capture();
     if !path.exists() {
+        if args.resume {
+            eprintln!(
+                "nothing to resume: '{}' does not exist yet, so a new sweep starts",
+                path.display()
+            );
+        }
         return Ok(SweepResults::new(environment, arguments, command_line));
     }
     if !args.resume {

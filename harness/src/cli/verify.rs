@@ -10,7 +10,7 @@ use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVi
 use scenarios::{Increments, Mergeable, Workload};
 
 use super::CliError;
-use super::args::VerifyArgs;
+use super::args::{MAX_VERIFY_OPS, VerifyArgs};
 use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
@@ -30,6 +30,13 @@ struct Outcome {
 }
 
 pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
+    let recorded = args.threads.saturating_mul(args.ops);
+    if recorded > MAX_VERIFY_OPS {
+        return Err(CliError::BadInput(format!(
+            "verify records at most {MAX_VERIFY_OPS} operations a run, each kept in memory: --threads {} x --ops {} is {recorded}",
+            args.threads, args.ops
+        )));
+    }
     let options = ScenarioOptions {
         repr: args.repr.clone(),
         variant: args.variant.clone(),

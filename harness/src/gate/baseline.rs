@@ -17,6 +17,10 @@ use super::trials::PointTrials;
 use crate::environment::Environment;
 use crate::report::write_atomically;
 
+/// The figures a measurement can give (a strategy's throughput over its
+/// reference's is near 1); anything outside is a damaged or edited file.
+const FIGURE_RANGE: std::ops::RangeInclusive<f64> = 1e-6..=1e6;
+
 /// Bumped when the file's layout changes.
 pub const BASELINE_SCHEMA_VERSION: u32 = 1;
 
@@ -152,11 +156,13 @@ impl Baseline {
             return Err("its figures are not its suite's points".to_owned());
         }
         for figure in &self.figures {
-            let valid = |t: &super::trials::Trial| t.normalized.is_finite() && t.normalized > 0.0;
+            let valid = |t: &super::trials::Trial| FIGURE_RANGE.contains(&t.normalized);
             if figure.trials.is_empty() || !figure.trials.iter().all(valid) {
                 return Err(format!(
-                    "figure {} needs trials with positive figures",
-                    figure.point.id()
+                    "figure {} needs trials with figures from {:e} to {:e}",
+                    figure.point.id(),
+                    FIGURE_RANGE.start(),
+                    FIGURE_RANGE.end()
                 ));
             }
         }

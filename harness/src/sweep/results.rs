@@ -40,7 +40,8 @@ pub struct Trial {
     pub point: Point,
     /// 0 for the first trial of the point.
     pub trial: usize,
-    /// Each worker's operations per second over its own window.
+    /// Each worker's operations per second over the trial's window, common
+    /// to all of them.
     pub per_thread_ops_per_sec: Vec<f64>,
     /// Throughput, latency percentiles, counters, or why it failed.
     pub result: StrategyResult,
@@ -55,6 +56,8 @@ pub enum ResultsError {
     Parse(PathBuf, serde_json::Error),
     #[error("'{}' has schema_version {found}; this harness reads {SWEEP_SCHEMA_VERSION}", .path.display())]
     Version { path: PathBuf, found: u64 },
+    #[error("'{path}' is not a sweep's results file: {why}", path = .0.display(), why = .1)]
+    Invalid(PathBuf, String),
 }
 
 /// Only the version, read before the rest so an old file gets a clear error.
@@ -91,7 +94,41 @@ impl SweepResults {
                 found: version.schema_version,
             });
         }
-        serde_json::from_str(&text).map_err(|err| ResultsError::Parse(path.into(), err))
+        let results: SweepResults =
+            serde_json::from_str(&text).map_err(|err| ResultsError::Parse(path.into(), err))?;
+        results
+            .check_figures()
+            .map_err(|why| ResultsError::Invalid(path.into(), why))?;
+        Ok(results)
+    }
+
+    /// Refuses a negative or non-finite figure (a file edited by hand): no
+    /// measurement gives one, and a ranking of them would be nonsense.
+    fn check_figures(&self) -> Result<(), String> {
+        for (index, trial) in self.trials.iter().enumerate() {
+            let r = &trial.result;
+            let figures = [
+                ("elapsed_s", r.elapsed_s),
+                ("ops_per_sec", r.ops_per_sec),
+                ("ops_per_sec_per_thread", r.ops_per_sec_per_thread),
+            ]
+            .into_iter()
+            .chain(
+                trial
+                    .per_thread_ops_per_sec
+                    .iter()
+                    .map(|&v| ("per_thread_ops_per_sec", v)),
+            );
+            for (name, value) in figures {
+                if !value.is_finite() || value < 0.0 {
+                    return Err(format!(
+                        "trial {index} ({} on {}) has {name} {value}, but figures are finite and not negative",
+                        r.strategy, r.scenario
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Writes the whole file, or leaves the previous one.
