@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::{harness, refused};
+use common::{harness, record_smoke_baseline, refused};
 
 const HUGE: &str = "18446744073709551615s";
 
@@ -156,17 +156,7 @@ fn destinations_are_checked_before_anything_is_measured() {
     );
     let dir = tempfile::tempdir().unwrap();
     let baseline = dir.path().join("baseline.json");
-    harness()
-        .args([
-            "gate",
-            "--suite",
-            "smoke",
-            "--update-baseline",
-            "--baseline",
-        ])
-        .arg(&baseline)
-        .assert()
-        .success();
+    record_smoke_baseline(&baseline);
     let before = std::fs::read(&baseline).unwrap();
     let same = baseline.to_str().unwrap();
     refused(
@@ -318,17 +308,7 @@ fn nonsense_is_refused_or_made_sense_of() {
 fn a_baseline_with_impossible_figures_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let baseline = dir.path().join("baseline.json");
-    harness()
-        .args([
-            "gate",
-            "--suite",
-            "smoke",
-            "--update-baseline",
-            "--baseline",
-        ])
-        .arg(&baseline)
-        .assert()
-        .success();
+    record_smoke_baseline(&baseline);
     let mut json: Value =
         serde_json::from_str(&std::fs::read_to_string(&baseline).unwrap()).unwrap();
     json["figures"][0]["trials"][0]["normalized"] = Value::from(1e-300);

@@ -4,8 +4,9 @@
 //! Only a regular file (or nothing) at the destination is ever replaced: a
 //! symbolic link, a directory, a FIFO or a socket is refused, so the rename
 //! never swaps a device node or a link for a file of ours. A character
-//! device (`/dev/stdout`, `/dev/null`) is written directly, as a user who
-//! names one expects. [`check_destination`] says all this before any work
+//! device (`/dev/null`, a terminal) is written directly, as a user who
+//! names one expects, and so is a symbolic link to a character device or a
+//! pipe (`/dev/stdout`, `/dev/stderr`), which is never replaced. [`check_destination`] says all this before any work
 //! starts, and proves the directory writable by creating and removing a
 //! temporary file there.
 //!
@@ -93,12 +94,25 @@ impl Existing {
         Ok(if kind.is_file() {
             Existing::RegularFile
         } else if kind.is_symlink() {
-            Existing::Other("a symbolic link")
+            Existing::behind_link(path)
         } else if kind.is_dir() {
             Existing::Other("a directory")
         } else {
             special(&kind)
         })
+    }
+}
+
+impl Existing {
+    /// A link to a stream (`/dev/stdout`) is written through; any other is refused.
+    fn behind_link(path: &Path) -> Existing {
+        let target = std::fs::metadata(path).map(|meta| special(&meta.file_type()));
+        match target {
+            Ok(Existing::CharacterDevice) | Ok(Existing::Other("a FIFO")) => {
+                Existing::CharacterDevice
+            }
+            _ => Existing::Other("a symbolic link"),
+        }
     }
 }
 
@@ -228,6 +242,16 @@ mod tests {
         check_destination(null).unwrap();
         write_atomically(null, b"discarded").unwrap();
         assert!(is_device(null));
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("stdout");
+        std::os::unix::fs::symlink(null, &link).unwrap();
+        write_atomically(&link, b"through the link").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
     }
 
     #[test]

@@ -24,3 +24,18 @@ pub fn refused_by(cmd: &mut Command, expected: &str) {
     assert!(stderr.contains(expected), "{cmd:?} printed: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Records a smoke-suite gate baseline at `path`.
+pub fn record_smoke_baseline(path: &std::path::Path) {
+    harness()
+        .args([
+            "gate",
+            "--suite",
+            "smoke",
+            "--update-baseline",
+            "--baseline",
+        ])
+        .arg(path)
+        .assert()
+        .success();
+}
