@@ -38,19 +38,40 @@ fn compact(value: &Value) -> String {
     }
 }
 
+/// Columns a text timeline may use when the terminal does not say (`COLUMNS`).
+pub const DEFAULT_WIDTH: usize = 120;
+
+/// The terminal's width from `COLUMNS`, or [`DEFAULT_WIDTH`].
+pub fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse().ok())
+        .filter(|&columns: &usize| columns >= 40)
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
 /// A per-client timeline of the counterexample, its longest linearizable
-/// prefix, the model state there, and the operation that cannot be placed.
+/// prefix, the model state there, and the operation that cannot be placed,
+/// within the terminal's width ([`terminal_width`]).
 pub fn timeline<M: Model>(model: &M, found: &Counterexample<M>) -> String {
+    timeline_within(model, found, terminal_width())
+}
+
+/// [`timeline`] in at most `max` columns: one column per client while they
+/// fit, else one line per operation naming its client; long lines are cut
+/// with `…` and the prefix wraps.
+pub fn timeline_within<M: Model>(model: &M, found: &Counterexample<M>, max: usize) -> String {
     let mut clients: Vec<u64> = found.ops.iter().map(|op| op.client).collect();
     clients.sort_unstable();
     clients.dedup();
-    let width = found
-        .ops
+    let described: Vec<String> = found.ops.iter().map(|op| describe(model, op)).collect();
+    let width = described
         .iter()
-        .map(|op| describe(model, op).chars().count())
+        .map(|d| d.chars().count())
         .max()
         .unwrap_or(0)
         + 2;
+    let columns_fit = 5 + clients.len() * width <= max;
     let mut order: Vec<usize> = (0..found.ops.len()).collect();
     order.sort_by_key(|&i| (found.ops[i].call, i));
     let count = found.ops.len();
@@ -59,23 +80,37 @@ pub fn timeline<M: Model>(model: &M, found: &Counterexample<M>) -> String {
     } else {
         "operations"
     };
-    let mut out = format!("minimal counterexample: {count} {noun}, one column per client\n     ");
-    for client in &clients {
-        out.push_str(&format!("{:width$}", format!("client {client}")));
-    }
-    out.truncate(out.trim_end().len());
+    let layout = if columns_fit {
+        "one column per client"
+    } else {
+        "one line per operation, in call order"
+    };
+    let mut out = fit(
+        &format!("minimal counterexample: {count} {noun}, {layout}"),
+        max,
+    );
     out.push('\n');
+    if columns_fit {
+        let mut header = "     ".to_owned();
+        for client in &clients {
+            header.push_str(&format!("{:width$}", format!("client {client}")));
+        }
+        out.push_str(header.trim_end());
+        out.push('\n');
+    }
     for i in order {
         let op = &found.ops[i];
-        let column = clients
-            .iter()
-            .position(|&c| c == op.client)
-            .expect("listed");
-        out.push_str(&format!(
-            "#{i:<3} {}{}\n",
-            " ".repeat(column * width),
-            describe(model, op)
-        ));
+        let line = if columns_fit {
+            let column = clients
+                .iter()
+                .position(|&c| c == op.client)
+                .expect("listed");
+            format!("#{i:<3} {}{}", " ".repeat(column * width), described[i])
+        } else {
+            format!("#{i:<3} client {}: {}", op.client, described[i])
+        };
+        out.push_str(&fit(&line, max));
+        out.push('\n');
     }
     let prefix: Vec<String> = found
         .prefix
@@ -89,17 +124,59 @@ pub fn timeline<M: Model>(model: &M, found: &Counterexample<M>) -> String {
             }
         })
         .collect();
-    out.push_str(&format!(
-        "longest linearizable prefix: {}\nmodel state after it: {:?}\ncannot be placed: #{} {}\n",
-        if prefix.is_empty() {
-            "(none)".to_owned()
-        } else {
-            prefix.join(", ")
-        },
-        found.state,
-        found.stuck,
-        describe(model, &found.ops[found.stuck]),
+    let prefix = if prefix.is_empty() {
+        vec!["(none)".to_owned()]
+    } else {
+        prefix
+    };
+    out.push_str(&wrap("longest linearizable prefix: ", &prefix, max));
+    out.push_str(&fit(
+        &format!("model state after it: {:?}", found.state),
+        max,
     ));
+    out.push('\n');
+    let stuck = format!(
+        "cannot be placed: #{} {}",
+        found.stuck, described[found.stuck]
+    );
+    out.push_str(&fit(&stuck, max));
+    out.push('\n');
+    out
+}
+
+/// `line`, cut to `max` characters with a final `…` if longer.
+fn fit(line: &str, max: usize) -> String {
+    if line.chars().count() <= max {
+        return line.to_owned();
+    }
+    let mut cut: String = line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+/// `head` then `items` joined by commas, wrapped into lines of at most
+/// `max` characters (continuations indented by two spaces).
+fn wrap(head: &str, items: &[String], max: usize) -> String {
+    let mut out = String::new();
+    let mut line = head.to_owned();
+    for (index, item) in items.iter().enumerate() {
+        let piece = if index + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
+        let fresh = line.trim().is_empty() || line == head;
+        if !fresh && line.chars().count() + 1 + piece.chars().count() > max {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = "  ".to_owned();
+        } else if !fresh {
+            line.push(' ');
+        }
+        line.push_str(&piece);
+    }
+    out.push_str(&fit(line.trim_end(), max));
+    out.push('\n');
     out
 }
 
@@ -124,5 +201,66 @@ pub fn to_json<M: Model>(model: &M, verdict: &Verdict<M>) -> Value {
                 "cannot_place": found.stuck,
             }
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::models::{Register, RegisterInput, RegisterOutput};
+
+    /// A counterexample over `clients` clients: each writes its number, then one reads 999.
+    fn many_clients(clients: u64) -> Counterexample<Register> {
+        let mut ops: Vec<Operation<RegisterInput, RegisterOutput>> = (0..clients)
+            .map(|client| Operation {
+                client,
+                call: client * 2,
+                ret: Some(client * 2 + 1),
+                input: RegisterInput::Write {
+                    value: client as i64,
+                },
+                output: Some(RegisterOutput::Written {}),
+            })
+            .collect();
+        ops.push(Operation {
+            client: 0,
+            call: clients * 2,
+            ret: Some(clients * 2 + 1),
+            input: RegisterInput::Read,
+            output: Some(RegisterOutput::Read { value: Some(999) }),
+        });
+        Counterexample {
+            prefix: (0..clients as usize).collect(),
+            applied: vec![true; clients as usize],
+            state: Some(clients as i64 - 1),
+            stuck: clients as usize,
+            ops,
+        }
+    }
+
+    #[test]
+    fn no_line_is_wider_than_the_terminal_at_50_clients() {
+        let text = timeline_within(&Register, &many_clients(50), 120);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 120,
+                "{} columns: {line}",
+                line.chars().count()
+            );
+        }
+        assert!(text.contains("one line per operation"), "{text}");
+        assert!(text.contains("#50  client 0: [100,101]"), "{text}");
+        assert!(text.contains("cannot be placed: #50"), "{text}");
+        assert!(
+            text.contains("#49"),
+            "the prefix wraps rather than losing operations: {text}"
+        );
+    }
+
+    #[test]
+    fn two_clients_keep_one_column_each() {
+        let text = timeline_within(&Register, &many_clients(2), 120);
+        assert!(text.contains("one column per client"), "{text}");
+        assert!(text.lines().nth(1).unwrap().contains("client 1"), "{text}");
     }
 }
