@@ -104,13 +104,19 @@ impl Existing {
 }
 
 impl Existing {
-    /// A link to a stream (`/dev/stdout`) is written through; any other is refused.
+    /// A link to a stream is written through: to a character device or a
+    /// pipe, or one of the process's own descriptors (`/dev/stdout` when
+    /// the shell redirected it to a file). Any other link is refused.
     fn behind_link(path: &Path) -> Existing {
+        let own_descriptor = ["/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/"]
+            .iter()
+            .any(|alias| path.to_string_lossy().starts_with(alias));
         let target = std::fs::metadata(path).map(|meta| special(&meta.file_type()));
         match target {
             Ok(Existing::CharacterDevice) | Ok(Existing::Other("a FIFO")) => {
                 Existing::CharacterDevice
             }
+            Ok(_) if own_descriptor => Existing::CharacterDevice,
             _ => Existing::Other("a symbolic link"),
         }
     }
