@@ -77,12 +77,13 @@ pub fn run(args: &GateArgs) -> Result<(), CliError> {
         (_, Some(revision), _) => {
             let out = destination(args.out.as_deref())?;
             let built = revision::build(revision).map_err(revision_failure)?;
+            let binary = built.binary.clone();
             let compared_with = ComparedWith::Revision {
                 revision: revision.clone(),
                 commit: built.commit,
                 binary: built.binary,
             };
-            paired(&suite, compared_with, &out, args.threshold)
+            paired(&suite, &binary, compared_with, &out, args.threshold)
         }
         (_, _, Some(binary)) => {
             let out = destination(args.out.as_deref())?;
@@ -95,7 +96,7 @@ pub fn run(args: &GateArgs) -> Result<(), CliError> {
             let compared_with = ComparedWith::Binary {
                 binary: binary.clone(),
             };
-            paired(&suite, compared_with, &out, args.threshold)
+            paired(&suite, binary, compared_with, &out, args.threshold)
         }
         (None, None, None) => unreachable!("clap requires one of them"),
     }
@@ -122,20 +123,18 @@ fn against_baseline(suite: &Suite, path: &Path, args: &GateArgs) -> Result<(), C
     finish(&outcome, &out)
 }
 
-/// The A/B gate: both sides as worker processes, measured interleaved.
+/// The A/B gate against `against_binary`: both sides as worker processes,
+/// measured interleaved.
 fn paired(
     suite: &Suite,
+    against_binary: &Path,
     compared_with: ComparedWith,
     out: &Path,
     threshold: Threshold,
 ) -> Result<(), CliError> {
-    let against_binary = match &compared_with {
-        ComparedWith::Revision { binary, .. } | ComparedWith::Binary { binary } => binary.clone(),
-        ComparedWith::Baseline { .. } => unreachable!("a baseline is not paired"),
-    };
     let current_binary = std::env::current_exe()
         .map_err(|err| CliError::Failed(format!("cannot find this harness binary: {err}")))?;
-    let mut against = Side::start(&against_binary, true).map_err(paired_failure)?;
+    let mut against = Side::start(against_binary, true).map_err(paired_failure)?;
     let mut current = Side::start(&current_binary, false).map_err(paired_failure)?;
     let outcome = gate::check_paired(
         suite,

@@ -246,19 +246,12 @@ impl ScenarioVisitor for TrialOf<'_> {
                 ))
             })
         };
-        if !self.reference {
-            let run = Work::timed(|| self.run_strategy(&scenario))?;
-            return Ok(Measured {
-                run,
-                reference: None,
-            });
-        }
-        let before = reference()?;
+        let before = self.reference.then(reference).transpose()?;
         let run = Work::timed(|| self.run_strategy(&scenario))?;
-        let after = reference()?;
+        let after = self.reference.then(reference).transpose()?;
         Ok(Measured {
             run,
-            reference: Some(before.plus(after)),
+            reference: before.zip(after).map(|(before, after)| before.plus(after)),
         })
     }
 }

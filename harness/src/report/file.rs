@@ -58,13 +58,6 @@ pub fn check_destination(path: &Path) -> Result<(), String> {
         .map_err(|err| cannot(format!("its directory is not writable ({err})")))
 }
 
-/// Whether `path` names a file that can be created: its directory exists
-/// (none means the current one) and it is not itself a directory.
-pub fn destination_exists(path: &Path) -> bool {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
-    dir.is_none_or(Path::is_dir) && !path.is_dir()
-}
-
 /// Removes every temporary file still being written; for an interrupt handler.
 pub fn remove_temporaries() {
     let paths = IN_FLIGHT

@@ -14,7 +14,7 @@ mod sweep_dir;
 mod table;
 
 pub use self::csv::to_csv;
-pub use self::file::{check_destination, destination_exists, remove_temporaries, write_atomically};
+pub use self::file::{check_destination, remove_temporaries, write_atomically};
 pub use self::schema::{RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
 pub use self::sweep_dir::render_sweep;
 pub use self::table::{format_count, format_nanos, to_table};
