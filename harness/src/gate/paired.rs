@@ -211,22 +211,16 @@ pub fn measure(
         }
         progress.trial_done(done + 1, total);
     }
-    let skipped_list = points
-        .iter()
-        .zip(&skipped)
-        .filter_map(|(point, why)| {
-            why.clone().map(|why| Skipped {
-                id: point.id(),
+    let (mut kept, mut skipped_list) = (Vec::new(), Vec::new());
+    for (figure, why) in figures.into_iter().zip(skipped) {
+        match why {
+            Some(why) => skipped_list.push(Skipped {
+                id: figure.point.id(),
                 why,
-            })
-        })
-        .collect();
-    let kept = figures
-        .into_iter()
-        .zip(&skipped)
-        .filter(|(_, why)| why.is_none())
-        .map(|(figure, _)| figure)
-        .collect();
+            }),
+            None => kept.push(figure),
+        }
+    }
     Ok(Paired {
         figures: kept,
         skipped: skipped_list,
