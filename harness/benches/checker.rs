@@ -1,8 +1,9 @@
-//! How long the linearizability checker takes on a linearizable
-//! single-register history of 1 000 operations from 8 clients, up to 8 of
-//! them in flight at once (every operation is in one part: no key splits
-//! it). The history is simulated: clients call, take effect and return in a
-//! random interleaving, so it is linearizable by construction.
+//! How long the linearizability checker takes on simulated histories
+//! (linearizable by construction, see `harness::check::simulate`): one
+//! register, 1 000 operations from 8 clients (one part: no key splits it);
+//! the same from 5 clients that crash now and then (Jepsen's etcd shape);
+//! a key-value store with 50 clients on 8 keys, as is and with one get
+//! changed to a value never written (check and shrinking).
 //!
 //! `cargo bench -p harness --bench checker`; with `HARNESS_BENCH_QUICK=1`
 //! the quick mode of [`budget`] (10 samples over 0.3 s).
@@ -13,77 +14,53 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use harness::check::history::{Model, Operation};
 use harness::check::linearizability::{Verdict, check};
-use harness::check::models::{Register, RegisterInput, RegisterOutput};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use harness::check::models::{KeyValue, Register};
+use harness::check::simulate::{Simulation, corrupt_one_get, kv_input, register_input, simulate};
 
-type RegOp = Operation<RegisterInput, RegisterOutput>;
-
-/// A client's operation in flight: its index and whether it took effect yet.
-struct InFlight {
-    op: usize,
-    done: bool,
-}
-
-fn simulated_history(ops: usize, clients: u64, seed: u64) -> Vec<RegOp> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut state = Register.init();
-    let mut history: Vec<RegOp> = Vec::with_capacity(ops);
-    let mut in_flight: Vec<Option<InFlight>> = (0..clients).map(|_| None).collect();
-    let mut now = 0;
-    while history.len() < ops || in_flight.iter().any(Option::is_some) {
-        now += 1;
-        let client = rng.random_range(0..clients) as usize;
-        match &mut in_flight[client] {
-            None if history.len() < ops => {
-                let input = match rng.random_range(0..3) {
-                    0 => RegisterInput::Read,
-                    1 => RegisterInput::Write {
-                        value: rng.random_range(0..4),
-                    },
-                    _ => RegisterInput::Cas {
-                        from: rng.random_range(0..4),
-                        to: rng.random_range(0..4),
-                    },
-                };
-                history.push(Operation {
-                    client: client as u64,
-                    call: now,
-                    ret: None,
-                    input,
-                    output: None,
-                });
-                in_flight[client] = Some(InFlight {
-                    op: history.len() - 1,
-                    done: false,
-                });
-            }
-            None => {}
-            Some(flight) if !flight.done => {
-                let (next, output) = Register.step(&state, &history[flight.op].input);
-                state = next;
-                history[flight.op].output = Some(output);
-                flight.done = true;
-            }
-            Some(flight) => {
-                history[flight.op].ret = Some(now);
-                in_flight[client] = None;
-            }
-        }
+fn simulation(ops: usize, clients: u64, crash_chance: f64) -> Simulation {
+    Simulation {
+        ops,
+        clients,
+        crash_chance,
+        seed: 7,
     }
-    history
 }
 
 fn register_history(c: &mut Criterion) {
-    let history = simulated_history(1_000, 8, 7);
+    let history = simulate(&Register, &simulation(1_000, 8, 0.0), register_input(4));
     assert!(matches!(
         check(&Register, &history, Duration::from_secs(60), 2),
         Verdict::Linearizable
     ));
     c.bench_function("check/register/1000 ops/8 clients", |b| {
         b.iter(|| black_box(check(&Register, &history, Duration::from_secs(60), 2)));
+    });
+}
+
+/// Jepsen's etcd shape: 5 clients, some crashing with a write in flight.
+fn crashed_clients(c: &mut Criterion) {
+    let history = simulate(&Register, &simulation(1_000, 5, 0.02), register_input(5));
+    c.bench_function("check/register/1000 ops/5 clients, 2% crash", |b| {
+        b.iter(|| black_box(check(&Register, &history, Duration::from_secs(60), 2)));
+    });
+}
+
+/// 50 clients appending to 8 keys; then one get changed to a value never
+/// written: the check ends at the first failing part, and shrinks it.
+fn kv_50_clients(c: &mut Criterion) {
+    let history = simulate(&KeyValue, &simulation(2_000, 50, 0.0), kv_input(8));
+    c.bench_function("check/kv/2000 ops/50 clients", |b| {
+        b.iter(|| black_box(check(&KeyValue, &history, Duration::from_secs(60), 2)));
+    });
+    let mut bad = history.clone();
+    corrupt_one_get(&mut bad, 100);
+    assert!(matches!(
+        check(&KeyValue, &bad, Duration::from_secs(60), 2),
+        Verdict::NotLinearizable(_)
+    ));
+    c.bench_function("check/kv/2000 ops/50 clients, one bad get", |b| {
+        b.iter(|| black_box(check(&KeyValue, &bad, Duration::from_secs(60), 2)));
     });
 }
 
@@ -94,6 +71,6 @@ criterion_group! {
         measurement: Duration::from_secs(5),
         samples: 20,
     });
-    targets = register_history
+    targets = register_history, crashed_clients, kv_50_clients
 }
 criterion_main!(benches);

@@ -227,3 +227,124 @@ proptest! {
         prop_assert!(!is_linearizable(&history));
     }
 }
+
+/// A part no search finishes: 24 concurrent puts with unobserved outputs
+/// (each may or may not have taken effect: 2^24 sets, each with its own
+/// state), then a get of a value none of them wrote.
+fn hopeless_part(key: &str) -> Vec<Operation<KvInput, KvOutput>> {
+    let mut ops: Vec<_> = (0..24)
+        .map(|c| Operation {
+            client: 1000 + c,
+            call: 0,
+            ret: Some(10_000),
+            input: KvInput::Put {
+                key: key.into(),
+                value: format!("{c}"),
+            },
+            output: None,
+        })
+        .collect();
+    ops.push(Operation {
+        client: 2000,
+        call: 10_001,
+        ret: Some(10_002),
+        input: KvInput::Get { key: key.into() },
+        output: Some(KvOutput::Got {
+            value: "nobody".into(),
+        }),
+    });
+    ops
+}
+
+/// A longer part than the hopeless one that fails at its end: a stale get.
+fn stale_part(key: &str) -> Vec<Operation<KvInput, KvOutput>> {
+    let mut ops: Vec<_> = (0..60u64)
+        .map(|i| Operation {
+            client: 1,
+            call: 2 * i,
+            ret: Some(2 * i + 1),
+            input: KvInput::Put {
+                key: key.into(),
+                value: format!("{i}"),
+            },
+            output: Some(KvOutput::Done {}),
+        })
+        .collect();
+    ops.push(Operation {
+        client: 2,
+        call: 200,
+        ret: Some(201),
+        input: KvInput::Get { key: key.into() },
+        output: Some(KvOutput::Got { value: "3".into() }),
+    });
+    ops
+}
+
+#[test]
+fn a_part_that_never_finishes_does_not_keep_a_failing_part_waiting() {
+    // One thread, and the hopeless part first in the history and smaller:
+    // neither history order nor size order alone would reach the stale get.
+    let mut history = hopeless_part("hard");
+    history.extend(stale_part("easy"));
+    let Verdict::NotLinearizable(found) = check(&KeyValue, &history, Duration::from_secs(20), 1)
+    else {
+        panic!("the stale get on 'easy' is found while 'hard' is still undecided");
+    };
+    assert!(
+        found.ops.iter().all(|op| op.input.key() == "easy"),
+        "{:?}",
+        found.ops
+    );
+    // The put of "3" (so that the get's value has a writer), one put after
+    // it, and the stale get.
+    assert_eq!(found.ops.len(), 3, "{:?}", found.ops);
+    assert_eq!(found.ops[0].input, stale_part("easy")[3].input);
+    assert_eq!(found.ops[found.stuck], stale_part("easy")[60]);
+}
+
+#[test]
+fn a_part_that_never_finishes_makes_the_verdict_unknown_not_linearizable() {
+    let mut history = hopeless_part("hard");
+    history.extend(stale_part("easy").into_iter().take(60));
+    let verdict = check(&KeyValue, &history, Duration::from_millis(300), 2);
+    let Verdict::Unknown(reason) = verdict else {
+        panic!("undecided, not {verdict:?}");
+    };
+    assert!(
+        reason.contains("1 of 2 independent parts undecided"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn the_same_history_gives_the_same_counterexample_on_every_run() {
+    use harness::check::simulate::{Simulation, corrupt_one_get, kv_input, simulate};
+    let simulation = Simulation {
+        ops: 3_000,
+        clients: 20,
+        crash_chance: 0.0,
+        seed: 11,
+    };
+    let mut history = simulate(&KeyValue, &simulation, kv_input(8));
+    // Stale reads on several keys: more than one part fails, and which one a
+    // thread finishes first must not matter.
+    for which in [3, 40, 77, 120] {
+        let gets: Vec<usize> = (0..history.len())
+            .filter(|&i| matches!(history[i].input, KvInput::Get { .. }))
+            .collect();
+        let i = gets[which];
+        history[i].output = Some(KvOutput::Got {
+            value: String::new(),
+        });
+    }
+    corrupt_one_get(&mut history, 200);
+    let runs: Vec<_> = (0..10)
+        .map(
+            |_| match check(&KeyValue, &history, Duration::from_secs(30), 2) {
+                Verdict::NotLinearizable(found) => (found.ops, found.stuck, found.shrinking),
+                other => panic!("not linearizable, not {other:?}"),
+            },
+        )
+        .collect();
+    assert!(runs.iter().all(|run| *run == runs[0]), "{runs:#?}");
+}

@@ -19,8 +19,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::history::Operation;
-use super::models::{KvInput, KvOutput, RegisterInput, RegisterOutput};
+use super::history::{Model, Operation};
+use super::models::{KeyValue, KvInput, KvOutput, Register, RegisterInput, RegisterOutput};
 
 /// A parsed history, with the model it is to be checked against.
 #[derive(Clone, Debug)]
@@ -40,6 +40,30 @@ impl AnyHistory {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The history in the file format [`parse`] reads.
+    pub fn to_json(&self) -> Value {
+        let (model, ops) = match self {
+            AnyHistory::Register(ops) => ("register", ops_json(&Register, ops)),
+            AnyHistory::Kv(ops) => ("kv", ops_json(&KeyValue, ops)),
+        };
+        serde_json::json!({"model": model, "ops": ops})
+    }
+}
+
+/// Operations in the file format.
+pub fn ops_json<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> Vec<Value> {
+    ops.iter()
+        .map(|op| {
+            serde_json::json!({
+                "client": op.client,
+                "call": op.call,
+                "return": op.ret,
+                "input": model.input_json(&op.input),
+                "output": op.output.as_ref().map(|output| model.output_json(output)),
+            })
+        })
+        .collect()
 }
 
 /// What is wrong with a history file.

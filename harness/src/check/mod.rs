@@ -13,12 +13,16 @@
 //!   before the search (lost updates, inconsistent reads);
 //! * [`blocking`]: whether a strategy's reads wait for a slow writer,
 //!   measured in a short phase of its own;
-//! * [`interleavings`]: small cases checked under loom and shuttle.
+//! * [`interleavings`]: small cases checked under loom and shuttle;
+//! * [`html`]: a counterexample as a page (lanes, bars, the prefix);
+//! * [`shrink`]: 1-minimal, deterministic counterexamples;
+//! * [`simulate`]: histories linearizable by construction, for benches and tests.
 
 pub mod anomalies;
 pub mod blocking;
 pub mod format;
 pub mod history;
+pub mod html;
 pub mod interleavings;
 pub mod linearizability;
 pub mod models;
@@ -26,7 +30,8 @@ mod partition;
 pub mod record;
 pub mod render;
 pub mod scenario_model;
-mod shrink;
+pub mod shrink;
+pub mod simulate;
 pub mod verify;
 
 /// `Instant::now() + wait`, saturating instead of panicking: a budget or

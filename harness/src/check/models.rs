@@ -2,6 +2,7 @@
 //! against: one register, and a key-value store partitioned by key.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -88,14 +89,17 @@ pub enum KvOutput {
     Done {},
 }
 
+/// Shared, so that a get (half of a typical history) steps without a copy.
+type KvState = Arc<BTreeMap<String, String>>;
+
 impl Model for KeyValue {
-    type State = BTreeMap<String, String>;
+    type State = KvState;
     type Input = KvInput;
     type Output = KvOutput;
     type Key = String;
 
-    fn init(&self) -> BTreeMap<String, String> {
-        BTreeMap::new()
+    fn init(&self) -> KvState {
+        KvState::default()
     }
 
     fn step(&self, state: &Self::State, input: &KvInput) -> (Self::State, KvOutput) {
@@ -126,8 +130,8 @@ fn json<T: Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_value(value).expect("the history format's values serialize")
 }
 
-fn with(state: &BTreeMap<String, String>, key: &str, value: String) -> BTreeMap<String, String> {
-    let mut next = state.clone();
+fn with(state: &KvState, key: &str, value: String) -> KvState {
+    let mut next = BTreeMap::clone(state);
     next.insert(key.to_owned(), value);
-    next
+    Arc::new(next)
 }

@@ -2,8 +2,10 @@
 
 use serde_json::{Value, json};
 
+use super::format::ops_json;
 use super::history::{Model, Operation};
 use super::linearizability::{Counterexample, Verdict};
+use super::shrink::Shrinking;
 
 /// The verdict's one-word name.
 pub fn verdict_name<M: Model>(verdict: &Verdict<M>) -> &'static str {
@@ -85,10 +87,11 @@ pub fn timeline_within<M: Model>(model: &M, found: &Counterexample<M>, max: usiz
     } else {
         "one line per operation, in call order"
     };
-    let mut out = fit(
-        &format!("minimal counterexample: {count} {noun}, {layout}"),
-        max,
-    );
+    let kind = match &found.shrinking {
+        Shrinking::Minimal => "minimal counterexample".to_owned(),
+        Shrinking::StoppedEarly(reason) => format!("counterexample (shrinking stopped: {reason})"),
+    };
+    let mut out = fit(&format!("{kind}: {count} {noun}, {layout}"), max);
     out.push('\n');
     if columns_fit {
         let mut header = "     ".to_owned();
@@ -188,17 +191,16 @@ pub fn to_json<M: Model>(model: &M, verdict: &Verdict<M>) -> Value {
         Verdict::NotLinearizable(found) => json!({
             "verdict": "not linearizable",
             "counterexample": {
-                "ops": found.ops.iter().map(|op| json!({
-                    "client": op.client,
-                    "call": op.call,
-                    "return": op.ret,
-                    "input": model.input_json(&op.input),
-                    "output": op.output.as_ref().map(|output| model.output_json(output)),
-                })).collect::<Vec<_>>(),
+                "ops": ops_json(model, &found.ops),
                 "linearizable_prefix": found.prefix,
                 "applied": found.applied,
                 "state": format!("{:?}", found.state),
                 "cannot_place": found.stuck,
+                "minimal": found.shrinking == Shrinking::Minimal,
+                "shrinking_stopped": match &found.shrinking {
+                    Shrinking::Minimal => None,
+                    Shrinking::StoppedEarly(reason) => Some(reason),
+                },
             }
         }),
     }
@@ -235,6 +237,7 @@ mod tests {
             state: Some(clients as i64 - 1),
             stuck: clients as usize,
             ops,
+            shrinking: Shrinking::Minimal,
         }
     }
 
