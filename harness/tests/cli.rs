@@ -515,3 +515,90 @@ fn a_deadlocked_strategy_is_named_by_the_watchdog_not_waited_for() {
     assert!(stdout.contains("deadlock: stuck:"), "{stdout}");
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+#[test]
+fn check_history_draws_a_page_for_each_failing_history_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("stale.html");
+    harness()
+        .args([
+            "check-history",
+            &history("register-stale-read.json"),
+            "--html",
+        ])
+        .arg(&one)
+        .assert()
+        .code(1);
+    let page = std::fs::read_to_string(&one).unwrap();
+    assert!(
+        page.contains("<svg") && page.contains("Cannot be placed next: #1"),
+        "{page}"
+    );
+
+    let pages = dir.path().join("pages");
+    let files: Vec<String> = HISTORIES.iter().map(|(name, _)| history(name)).collect();
+    harness()
+        .arg("check-history")
+        .args(&files)
+        .arg("--html")
+        .arg(&pages)
+        .assert()
+        .code(1);
+    let mut written: Vec<String> = std::fs::read_dir(&pages)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut failing: Vec<String> = HISTORIES
+        .iter()
+        .filter(|(_, verdict)| *verdict != "linearizable")
+        .map(|(name, _)| name.replace(".json", ".html"))
+        .collect();
+    failing.sort();
+    assert_eq!(written, failing);
+}
+
+#[test]
+fn check_history_refuses_pages_it_could_not_tell_apart_before_checking() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("register-ok.json");
+    std::fs::copy(history("register-ok.json"), &other).unwrap();
+    let out = harness()
+        .args(["check-history", &history("register-ok.json")])
+        .arg(&other)
+        .arg("--html")
+        .arg(dir.path().join("pages"))
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("two histories are named 'register-ok'"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing was checked");
+}
+
+#[test]
+fn verify_draws_the_counterexample_of_a_strategy_that_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    harness()
+        .args([
+            "verify",
+            "--scenario",
+            "ledger",
+            "--strategy",
+            "racy-swap,mutex",
+        ])
+        .args(["--write-delay", "50us", "--runs", "5", "--html"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let page = std::fs::read_to_string(dir.path().join("racy-swap.html")).unwrap();
+    assert!(page.contains("Not linearizable: ledger"), "{page}");
+    assert!(
+        !dir.path().join("mutex.html").exists(),
+        "mutex is verified: no page"
+    );
+}

@@ -53,16 +53,16 @@ pub(crate) struct ShrinkLimits {
 
 /// Fewest steps a candidate's search gets, however quickly the failure was found.
 const LEAST_PER_SEARCH: u64 = 100_000;
-/// Steps for all of shrinking; at ~50 ns a step (a register), about 1 s.
-const TOTAL_STEPS: u64 = 20_000_000;
+/// Steps for all of shrinking; at 50-100 ns a step, a quarter to half a second.
+const TOTAL_STEPS: u64 = 5_000_000;
 
 impl ShrinkLimits {
     /// Limits for a failure whose search took `steps`.
     pub(crate) fn after(steps: u64, deadline: Instant) -> Self {
-        let per_search = steps.saturating_mul(4).max(LEAST_PER_SEARCH);
+        let per_search = steps.saturating_mul(2).max(LEAST_PER_SEARCH);
         Self {
             per_search,
-            total: TOTAL_STEPS.max(per_search.saturating_mul(8)),
+            total: TOTAL_STEPS.max(per_search.saturating_mul(4)),
             deadline,
         }
     }

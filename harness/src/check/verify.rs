@@ -27,6 +27,7 @@ use scenarios::{Increments, KeyDist, Workload};
 
 use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
 use super::blocking::{ProbeConfig, ReadProbe, probe_reads};
+use super::html::page;
 use super::linearizability::{Verdict, check};
 use super::record::{RecordConfig, record};
 use super::render::timeline;
@@ -120,6 +121,8 @@ pub struct VerifyReport {
     pub finding: Finding,
     /// Whether reads wait for a slow writer, or why the probe failed.
     pub read_probe: Result<ReadProbe, RunFailure>,
+    /// The counterexample as a page ([`page`](super::html::page)), if there is one.
+    pub page: Option<String>,
 }
 
 impl VerifyReport {
@@ -204,6 +207,7 @@ pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig)
         seed: config.seed,
         finding: Finding::Verified,
         read_probe,
+        page: None,
     };
     for run in 0..config.runs {
         report.runs += 1;
@@ -242,7 +246,11 @@ fn verify_run<S: Increments, T: Strategy<S>>(
     let verdict = check(model, &recording.history, config.budget, 2);
     report.checker_time += started.elapsed();
     let counterexample = match &verdict {
-        Verdict::NotLinearizable(found) => Some(timeline(model, found)),
+        Verdict::NotLinearizable(found) => {
+            let title = format!("{} · seed {}", scenario.name(), report.seed);
+            report.page = Some(page(model, found, &title));
+            Some(timeline(model, found))
+        }
         _ => None,
     };
     if let Some(lost) = lost {
@@ -285,6 +293,7 @@ mod tests {
                 worst_read: Some(Duration::from_micros(40)),
                 write_took: Duration::from_millis(200),
             }),
+            page: None,
         }
     }
 

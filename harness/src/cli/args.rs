@@ -229,6 +229,9 @@ pub struct VerifyArgs {
     /// to tell whether they wait for writers.
     #[arg(long, default_value = "200ms", value_parser = positive_duration, allow_hyphen_values = true)]
     pub probe_delay: Duration,
+    /// Write a page per strategy that fails (its counterexample drawn: a lane per client) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -245,6 +248,10 @@ pub struct CheckHistoryArgs {
     /// Threads checking independent parts in parallel [default: the number of cores].
     #[arg(long, value_parser = threads, allow_hyphen_values = true)]
     pub threads: Option<usize>,
+    /// Write each counterexample as a page (a lane per client): with one history, this file;
+    /// with several, a directory holding one page per failing history, named after it.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
 }
 
 /// A table or JSON (check-history and calibrate).

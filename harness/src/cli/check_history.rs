@@ -9,10 +9,11 @@ use super::CliError;
 use super::args::{CheckHistoryArgs, HistoryFormat};
 use crate::check::format::{AnyHistory, parse};
 use crate::check::history::{Model, Operation};
+use crate::check::html::page;
 use crate::check::linearizability::{Verdict, check};
 use crate::check::models::{KeyValue, Register};
 use crate::check::render::{timeline, to_json, verdict_name};
-use crate::report::format_nanos;
+use crate::report::{check_destination, format_nanos, write_atomically};
 
 /// One file's outcome.
 struct Checked {
@@ -22,9 +23,16 @@ struct Checked {
     verdict: &'static str,
     details: String,
     json: Value,
+    /// The counterexample's page, if it is not linearizable.
+    page: Option<String>,
 }
 
 pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
+    let pages = args
+        .html
+        .as_deref()
+        .map(|html| page_paths(html, &args.files))
+        .transpose()?;
     let histories = args
         .files
         .iter()
@@ -61,6 +69,9 @@ pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
             );
         }
     }
+    if let Some(pages) = &pages {
+        write_pages(pages, &checked)?;
+    }
     let failed = checked
         .iter()
         .filter(|c| c.verdict != "linearizable")
@@ -75,6 +86,52 @@ pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
     }
 }
 
+/// Where each history's page goes: with one history, `html` itself; with
+/// several, `html/<file stem>.html`. Refuses (before any work) a
+/// destination that cannot be written and two histories with one stem.
+fn page_paths(html: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    if let [_] = files {
+        check_destination(html).map_err(|err| CliError::BadInput(format!("--html: {err}")))?;
+        return Ok(vec![html.to_owned()]);
+    }
+    if html.exists() && !html.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "--html '{}': with several histories it must be a directory (one page per failing history)",
+            html.display()
+        )));
+    }
+    std::fs::create_dir_all(html).map_err(|err| {
+        CliError::BadInput(format!("--html: cannot create '{}': {err}", html.display()))
+    })?;
+    let mut paths: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for file in files {
+        let stem = file
+            .file_stem()
+            .unwrap_or(file.as_os_str())
+            .to_string_lossy();
+        let path = html.join(format!("{stem}.html"));
+        if paths.contains(&path) {
+            return Err(CliError::BadInput(format!(
+                "--html: two histories are named '{stem}': their pages would both be '{}'",
+                path.display()
+            )));
+        }
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+fn write_pages(paths: &[PathBuf], checked: &[Checked]) -> Result<(), CliError> {
+    for (path, c) in paths.iter().zip(checked) {
+        let Some(page) = &c.page else { continue };
+        write_atomically(path, page.as_bytes()).map_err(|err| {
+            CliError::BadInput(format!("cannot write '{}': {err}", path.display()))
+        })?;
+        eprintln!("counterexample page: {}", path.display());
+    }
+    Ok(())
+}
+
 fn load(file: &Path) -> Result<AnyHistory, CliError> {
     let text = std::fs::read_to_string(file)
         .map_err(|err| CliError::BadInput(format!("cannot read '{}': {err}", file.display())))?;
@@ -83,9 +140,10 @@ fn load(file: &Path) -> Result<AnyHistory, CliError> {
 
 fn check_one(file: &Path, history: &AnyHistory, budget: Duration, threads: usize) -> Checked {
     let started = Instant::now();
-    let (verdict, details, mut json) = match history {
-        AnyHistory::Register(ops) => judge(&Register, ops, budget, threads),
-        AnyHistory::Kv(ops) => judge(&KeyValue, ops, budget, threads),
+    let title = file.display().to_string();
+    let (verdict, details, mut json, page) = match history {
+        AnyHistory::Register(ops) => judge(&Register, ops, budget, threads, &title),
+        AnyHistory::Kv(ops) => judge(&KeyValue, ops, budget, threads, &title),
     };
     let elapsed = started.elapsed();
     json["file"] = json!(file.display().to_string());
@@ -98,6 +156,7 @@ fn check_one(file: &Path, history: &AnyHistory, budget: Duration, threads: usize
         verdict,
         details,
         json,
+        page,
     }
 }
 
@@ -106,12 +165,20 @@ fn judge<M: Model>(
     ops: &[Operation<M::Input, M::Output>],
     budget: Duration,
     threads: usize,
-) -> (&'static str, String, Value) {
+    title: &str,
+) -> (&'static str, String, Value, Option<String>) {
     let verdict = check(model, ops, budget, threads);
-    let details = match &verdict {
-        Verdict::Linearizable => String::new(),
-        Verdict::NotLinearizable(found) => timeline(model, found),
-        Verdict::Unknown(reason) => format!("{reason}\n"),
+    let (details, page) = match &verdict {
+        Verdict::Linearizable => (String::new(), None),
+        Verdict::NotLinearizable(found) => {
+            (timeline(model, found), Some(page(model, found, title)))
+        }
+        Verdict::Unknown(reason) => (format!("{reason}\n"), None),
     };
-    (verdict_name(&verdict), details, to_json(model, &verdict))
+    (
+        verdict_name(&verdict),
+        details,
+        to_json(model, &verdict),
+        page,
+    )
 }

@@ -2,6 +2,7 @@
 //! every history against the scenario's own model, then says whether the
 //! strategy's reads wait for a slow writer.
 
+use std::path::Path;
 use std::time::Duration;
 
 use comfy_table::Table;
@@ -13,6 +14,7 @@ use super::CliError;
 use super::args::{MAX_VERIFY_OPS, VerifyArgs};
 use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
+use crate::report::write_atomically;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::{Strategy, StrategyOptions, mutants};
 
@@ -27,6 +29,8 @@ struct Outcome {
     details: Option<String>,
     /// The read probe's class and worst read, or its failure.
     reads: String,
+    /// The counterexample's page, if there is one.
+    page: Option<String>,
 }
 
 pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
@@ -36,6 +40,9 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             "verify records at most {MAX_VERIFY_OPS} operations a run, each kept in memory: --threads {} x --ops {} is {recorded}",
             args.threads, args.ops
         )));
+    }
+    if let Some(dir) = &args.html {
+        prepare_page_dir(dir)?;
     }
     let options = ScenarioOptions {
         repr: args.repr.clone(),
@@ -82,6 +89,9 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             o.details.as_deref().unwrap_or_default()
         );
     }
+    if let Some(dir) = &args.html {
+        write_pages(dir, &outcomes)?;
+    }
     let failed: Vec<&str> = outcomes
         .iter()
         .filter(|o| !o.verified)
@@ -95,6 +105,31 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             failed.join(", ")
         )))
     }
+}
+
+/// Creates `dir` for `--html` (before any work), or says why it cannot be.
+fn prepare_page_dir(dir: &Path) -> Result<(), CliError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "--html '{}': not a directory (verify writes one page per strategy that fails into it)",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| {
+        CliError::BadInput(format!("--html: cannot create '{}': {err}", dir.display()))
+    })
+}
+
+fn write_pages(dir: &Path, outcomes: &[Outcome]) -> Result<(), CliError> {
+    for outcome in outcomes {
+        let Some(page) = &outcome.page else { continue };
+        let path = dir.join(format!("{}.html", outcome.strategy));
+        write_atomically(&path, page.as_bytes()).map_err(|err| {
+            CliError::BadInput(format!("cannot write '{}': {err}", path.display()))
+        })?;
+        println!("counterexample page: {}", path.display());
+    }
+    Ok(())
 }
 
 struct VerifyAll<'a> {
@@ -162,6 +197,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             verdict: report.verdict(),
             details: report.evidence(),
             reads: report.reads(),
+            page: report.page,
         }
     }
 }
