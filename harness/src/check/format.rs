@@ -95,26 +95,22 @@ pub fn parse(text: &str) -> Result<AnyHistory, FormatError> {
     json.deserialize_any(NoDuplicateKeys)
         .and_then(|()| json.end())
         .map_err(|err| FormatError::Json(err.to_string()))?;
-    let root: Value =
-        serde_json::from_str(text).map_err(|err| FormatError::Json(err.to_string()))?;
     let top = |field, problem: &str| FormatError::Top {
         field,
         problem: problem.to_owned(),
     };
-    let root = root
-        .as_object()
+    let json_error = |err: serde_json::Error| FormatError::Json(err.to_string());
+    let root = serde_json::Deserializer::from_str(text)
+        .deserialize_any(RootField { name: "model" })
+        .map_err(json_error)?
         .ok_or_else(|| top("(root)", "expected an object"))?;
     let model = root
-        .get("model")
+        .as_ref()
         .and_then(Value::as_str)
         .ok_or_else(|| top("model", "expected \"register\" or \"kv\""))?;
-    let ops = root
-        .get("ops")
-        .and_then(Value::as_array)
-        .ok_or_else(|| top("ops", "expected an array of operations"))?;
     let history = match model {
-        "register" => parse_ops(ops, register_op).map(AnyHistory::Register),
-        "kv" => parse_ops(ops, kv_op).map(AnyHistory::Kv),
+        "register" => stream_ops(text, register_op).map(AnyHistory::Register),
+        "kv" => stream_ops(text, kv_op).map(AnyHistory::Kv),
         other => Err(top(
             "model",
             &format!("unknown model '{other}': valid are register, kv"),
@@ -214,61 +210,193 @@ type Object = Map<String, Value>;
 /// Parses one operation's input and output for a model.
 type ParseIo<I, O> = fn(&Object, Option<&Object>) -> OpResult<I, O>;
 
-fn parse_ops<I, O>(
-    ops: &[Value],
+/// The operations of `text` (already known to be valid JSON), parsed one at
+/// a time as the array streams by: a 50 MB history never becomes one tree
+/// of JSON values. The first operation at fault is the error.
+fn stream_ops<I, O>(
+    text: &str,
     parse_io: ParseIo<I, O>,
 ) -> Result<Vec<Operation<I, O>>, FormatError> {
-    ops.iter()
-        .enumerate()
-        .map(|(index, op)| {
-            let fail = |field: &str, problem: &str| FormatError::Op {
-                index,
-                field: field.to_owned(),
-                problem: problem.to_owned(),
-            };
-            let op = op
-                .as_object()
-                .ok_or_else(|| fail("(operation)", "expected an object"))?;
-            let integer = |field: &str| {
-                op.get(field)
-                    .and_then(Value::as_u64)
-                    .ok_or_else(|| fail(field, "expected a non-negative integer"))
-            };
-            let client = integer("client")?;
-            let call = integer("call")?;
-            let ret = match op.get("return") {
-                None | Some(Value::Null) => None,
-                Some(_) => Some(integer("return")?),
-            };
-            if ret.is_some_and(|ret| ret < call) {
-                return Err(fail("return", "must not be before the call"));
-            }
-            let input = op
-                .get("input")
-                .and_then(Value::as_object)
-                .ok_or_else(|| fail("input", "expected an object"))?;
-            let output = match op.get("output") {
-                None | Some(Value::Null) => None,
-                Some(Value::Object(_)) if ret.is_none() => {
-                    return Err(fail(
-                        "output",
-                        "an operation that never returned (\"return\": null) has no output: give its return time, or set its output to null",
-                    ));
-                }
-                Some(Value::Object(output)) => Some(output),
-                Some(_) => return Err(fail("output", "expected an object or null")),
-            };
-            let (input, output) =
-                parse_io(input, output).map_err(|(field, problem)| fail(&field, &problem))?;
-            Ok(Operation {
-                client,
-                call,
-                ret,
-                input,
-                output,
-            })
+    let ops = serde_json::Deserializer::from_str(text)
+        .deserialize_any(RootOps { parse_io })
+        .map_err(|err| FormatError::Json(err.to_string()))?;
+    ops.unwrap_or_else(|| {
+        Err(FormatError::Top {
+            field: "ops",
+            problem: "expected an array of operations".to_owned(),
         })
-        .collect()
+    })
+}
+
+/// The value of one field of the root object: `None` if the root is not an
+/// object, `Some(None)` if the field is missing. Other fields are skipped unread.
+struct RootField {
+    name: &'static str,
+}
+
+impl<'de> Visitor<'de> for RootField {
+    type Value = Option<Option<Value>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a history")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.name {
+                found = Some(map.next_value::<Value>()?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(Some(found))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// The root object's `ops`, each parsed as it is read; `None` if missing.
+struct RootOps<I, O> {
+    parse_io: ParseIo<I, O>,
+}
+
+type Parsed<I, O> = Result<Vec<Operation<I, O>>, FormatError>;
+
+impl<'de, I, O> Visitor<'de> for RootOps<I, O> {
+    type Value = Option<Parsed<I, O>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a history object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut ops = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "ops" {
+                ops = Some(map.next_value_seed(OpsArray {
+                    parse_io: self.parse_io,
+                })?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(ops)
+    }
+}
+
+struct OpsArray<I, O> {
+    parse_io: ParseIo<I, O>,
+}
+
+impl<'de, I, O> de::DeserializeSeed<'de> for OpsArray<I, O> {
+    type Value = Parsed<I, O>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, I, O> Visitor<'de> for OpsArray<I, O> {
+    type Value = Parsed<I, O>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of operations")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut ops = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut fault = None;
+        while let Some(value) = seq.next_element::<Value>()? {
+            if fault.is_none() {
+                match parse_op(ops.len(), &value, self.parse_io) {
+                    Ok(op) => ops.push(op),
+                    Err(err) => fault = Some(err),
+                }
+            }
+        }
+        Ok(fault.map_or(Ok(ops), Err))
+    }
+}
+
+fn parse_op<I, O>(
+    index: usize,
+    op: &Value,
+    parse_io: ParseIo<I, O>,
+) -> Result<Operation<I, O>, FormatError> {
+    let fail = |field: &str, problem: &str| FormatError::Op {
+        index,
+        field: field.to_owned(),
+        problem: problem.to_owned(),
+    };
+    let op = op
+        .as_object()
+        .ok_or_else(|| fail("(operation)", "expected an object"))?;
+    let integer = |field: &str| {
+        op.get(field)
+            .and_then(Value::as_u64)
+            .ok_or_else(|| fail(field, "expected a non-negative integer"))
+    };
+    let client = integer("client")?;
+    let call = integer("call")?;
+    let ret = match op.get("return") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(integer("return")?),
+    };
+    if ret.is_some_and(|ret| ret < call) {
+        return Err(fail("return", "must not be before the call"));
+    }
+    let input = op
+        .get("input")
+        .and_then(Value::as_object)
+        .ok_or_else(|| fail("input", "expected an object"))?;
+    let output = match op.get("output") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(_)) if ret.is_none() => {
+            return Err(fail(
+                "output",
+                "an operation that never returned (\"return\": null) has no output: give its return time, or set its output to null",
+            ));
+        }
+        Some(Value::Object(output)) => Some(output),
+        Some(_) => return Err(fail("output", "expected an object or null")),
+    };
+    let (input, output) =
+        parse_io(input, output).map_err(|(field, problem)| fail(&field, &problem))?;
+    Ok(Operation {
+        client,
+        call,
+        ret,
+        input,
+        output,
+    })
 }
 
 fn register_op(

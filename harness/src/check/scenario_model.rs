@@ -2,6 +2,7 @@
 //! every strategy runs is what its recorded histories are checked against.
 
 use std::fmt;
+use std::sync::Arc;
 
 use scenarios::{Op, Output, Scenario};
 
@@ -26,7 +27,9 @@ impl<S: Scenario> fmt::Debug for ScenarioModel<S> {
 }
 
 impl<S: Scenario> Model for ScenarioModel<S> {
-    type State = S::State;
+    /// Shared: a read steps without copying the state, and the search's
+    /// stack shares one state across the reads between two writes.
+    type State = Arc<S::State>;
     type Input = Op<S>;
     type Output = Output<S>;
     /// The scenario's own [`Scenario::keys`]: each part is checked against
@@ -35,14 +38,22 @@ impl<S: Scenario> Model for ScenarioModel<S> {
     /// such as a version change, but no output of a keyed operation shows them).
     type Key = String;
 
-    fn init(&self) -> S::State {
-        self.scenario.initial_state(self.size)
+    fn init(&self) -> Arc<S::State> {
+        Arc::new(self.scenario.initial_state(self.size))
     }
 
-    fn step(&self, state: &S::State, input: &Op<S>) -> (S::State, Output<S>) {
-        let mut next = state.clone();
-        let output = self.scenario.apply(&mut next, input);
-        (next, output)
+    fn step(&self, state: &Arc<S::State>, input: &Op<S>) -> (Arc<S::State>, Output<S>) {
+        match input {
+            Op::Read(read) => (
+                Arc::clone(state),
+                Output::Read(self.scenario.read(state, read)),
+            ),
+            Op::Write(write) => {
+                let mut next = S::State::clone(state);
+                let output = Output::Write(self.scenario.write(&mut next, write));
+                (Arc::new(next), output)
+            }
+        }
     }
 
     fn keys(&self, op: &Op<S>) -> Vec<String> {

@@ -53,8 +53,8 @@ pub(crate) struct ShrinkLimits {
 
 /// Fewest steps a candidate's search gets, however quickly the failure was found.
 const LEAST_PER_SEARCH: u64 = 100_000;
-/// Steps for all of shrinking; at 50-100 ns a step, a quarter to half a second.
-const TOTAL_STEPS: u64 = 5_000_000;
+/// Steps for all of shrinking; at 50-100 ns a step, a tenth to a fifth of a second.
+const TOTAL_STEPS: u64 = 2_000_000;
 
 impl ShrinkLimits {
     /// Limits for a failure whose search took `steps`.

@@ -94,15 +94,10 @@ fn page_paths(html: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> 
         check_destination(html).map_err(|err| CliError::BadInput(format!("--html: {err}")))?;
         return Ok(vec![html.to_owned()]);
     }
-    if html.exists() && !html.is_dir() {
-        return Err(CliError::BadInput(format!(
-            "--html '{}': with several histories it must be a directory (one page per failing history)",
-            html.display()
-        )));
-    }
-    std::fs::create_dir_all(html).map_err(|err| {
-        CliError::BadInput(format!("--html: cannot create '{}': {err}", html.display()))
-    })?;
+    super::page_directory(
+        html,
+        "with several histories, one page per failing history goes into it",
+    )?;
     let mut paths: Vec<PathBuf> = Vec::with_capacity(files.len());
     for file in files {
         let stem = file

@@ -134,3 +134,17 @@ mod tests {
         );
     }
 }
+
+/// Creates `dir` for `--html` (before any work), or says why it cannot be;
+/// `purpose` says what goes into it.
+fn page_directory(dir: &std::path::Path, purpose: &str) -> Result<(), CliError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "--html '{}': not a directory ({purpose})",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| {
+        CliError::BadInput(format!("--html: cannot create '{}': {err}", dir.display()))
+    })
+}

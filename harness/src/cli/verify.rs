@@ -42,7 +42,10 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
         )));
     }
     if let Some(dir) = &args.html {
-        prepare_page_dir(dir)?;
+        super::page_directory(
+            dir,
+            "verify writes one page per strategy that fails into it",
+        )?;
     }
     let options = ScenarioOptions {
         repr: args.repr.clone(),
@@ -105,19 +108,6 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             failed.join(", ")
         )))
     }
-}
-
-/// Creates `dir` for `--html` (before any work), or says why it cannot be.
-fn prepare_page_dir(dir: &Path) -> Result<(), CliError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::BadInput(format!(
-            "--html '{}': not a directory (verify writes one page per strategy that fails into it)",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir).map_err(|err| {
-        CliError::BadInput(format!("--html: cannot create '{}': {err}", dir.display()))
-    })
 }
 
 fn write_pages(dir: &Path, outcomes: &[Outcome]) -> Result<(), CliError> {
