@@ -112,6 +112,20 @@ fn one_line(message: &str) -> String {
         .join(" ")
 }
 
+/// Creates `dir` for `--html` (before any work), or says why it cannot be;
+/// `purpose` says what goes into it.
+fn page_directory(dir: &std::path::Path, purpose: &str) -> Result<(), CliError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::BadInput(format!(
+            "--html '{}': not a directory ({purpose})",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|err| {
+        CliError::BadInput(format!("--html: cannot create '{}': {err}", dir.display()))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,18 +147,4 @@ mod tests {
             ExitCode::from(2)
         );
     }
-}
-
-/// Creates `dir` for `--html` (before any work), or says why it cannot be;
-/// `purpose` says what goes into it.
-fn page_directory(dir: &std::path::Path, purpose: &str) -> Result<(), CliError> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::BadInput(format!(
-            "--html '{}': not a directory ({purpose})",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(dir).map_err(|err| {
-        CliError::BadInput(format!("--html: cannot create '{}': {err}", dir.display()))
-    })
 }
