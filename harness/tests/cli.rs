@@ -602,3 +602,40 @@ fn verify_draws_the_counterexample_of_a_strategy_that_fails() {
         "mutex is verified: no page"
     );
 }
+
+#[test]
+fn verify_takes_the_strategies_options() {
+    let out = harness()
+        .args(["verify", "--scenario", "ledger", "--strategy", "staging"])
+        .args([
+            "--publish-every",
+            "8",
+            "--runs",
+            "2",
+            "--probe-delay",
+            "20ms",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("publish every 8"), "{stdout}");
+    assert!(
+        stdout.contains("cannot be placed"),
+        "batched publication is not linearizable: {stdout}"
+    );
+    harness()
+        .args(["verify", "--scenario", "ledger", "--strategy", "staging"])
+        .args([
+            "--publish-every",
+            "1",
+            "--runs",
+            "2",
+            "--probe-delay",
+            "20ms",
+        ])
+        .assert()
+        .code(0);
+    refused(&["verify", "--publish-every", "0"], "publish-every");
+}

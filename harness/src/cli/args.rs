@@ -216,12 +216,8 @@ pub struct VerifyArgs {
     /// Checker time allowed per run; past it the verdict is `unknown`.
     #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
     pub budget: Duration,
-    /// cas-merge: on a conflict, recompute (retry) or give up (abort).
-    #[arg(long, value_enum, default_value_t = OnConflictArg::Retry)]
-    pub on_conflict: OnConflictArg,
-    /// cas-merge: check overlap on the leaves written (writes) or also those read (reads).
-    #[arg(long, value_enum, default_value_t = ValidateArg::Reads)]
-    pub validate: ValidateArg,
+    #[command(flatten)]
+    pub strategy_options: StrategyOptionArgs,
     /// Watchdog: a run whose clients are not all done by then is reported stuck.
     #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
     pub timeout: Duration,
@@ -316,7 +312,7 @@ pub struct RunArgs {
     pub strategy_options: StrategyOptionArgs,
 }
 
-/// The strategies' own options, shared by `run` and `sweep`.
+/// The strategies' own options, shared by `run`, `sweep` and `verify`.
 #[derive(Clone, Debug, Args)]
 pub struct StrategyOptionArgs {
     /// staging: publish a snapshot after this many writes.

@@ -16,7 +16,7 @@ use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
 use crate::report::write_atomically;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{Strategy, StrategyOptions, mutants};
+use crate::strategy::{Strategy, mutants};
 
 /// One strategy's outcome over its runs.
 struct Outcome {
@@ -73,8 +73,12 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             o.verdict.clone(),
         ]);
     }
+    let batched = match args.strategy_options.publish_every {
+        1 => String::new(),
+        n => format!(" · publish every {n}"),
+    };
     println!(
-        "verify {} · {} repr · {} threads × {} ops · up to {} runs · size {} · read ratio {} · seed {} · reads timed during one {} write\n\n{table}",
+        "verify {}{batched} · {} repr · {} threads × {} ops · up to {} runs · size {} · read ratio {} · seed {} · reads timed during one {} write\n\n{table}",
         args.scenario,
         args.repr,
         args.threads,
@@ -168,11 +172,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             size: args.size,
             workload: self.workload,
             seed: args.seed,
-            options: StrategyOptions {
-                on_conflict: args.on_conflict.into(),
-                validate: args.validate.into(),
-                ..StrategyOptions::default()
-            },
+            options: args.strategy_options.options(),
             timeout: args.timeout,
             budget: args.budget,
             probe_delay: args.probe_delay,
