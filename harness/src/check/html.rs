@@ -24,7 +24,7 @@ pub fn page<M: Model>(model: &M, found: &Counterexample<M>, title: &str) -> Stri
     let count = found.ops.len();
     let clients = clients(&found.ops).len();
     let minimal = match &found.shrinking {
-        Shrinking::Minimal => "1-minimal: removing any one operation explains the rest".to_owned(),
+        Shrinking::Minimal => "1-minimal: without any one of them, the rest is linearizable or the stuck output is left unexplained".to_owned(),
         Shrinking::StoppedEarly(reason) => format!("shrinking stopped early: {reason}"),
     };
     let _ = write!(
