@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use super::history::{Model, Operation};
 use super::linearizability::Counterexample;
+use super::render::{input_text, output_text};
 use super::shrink::Shrinking;
 
 const LEFT: usize = 90;
@@ -218,25 +219,6 @@ fn ops_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
     }
     html.push_str("</table>\n");
     html
-}
-
-fn input_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
-    text(&model.input_json(&op.input))
-}
-
-fn output_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
-    op.output
-        .as_ref()
-        .map_or("(not observed)".to_owned(), |output| {
-            text(&model.output_json(output))
-        })
-}
-
-fn text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn escape(text: &str) -> String {

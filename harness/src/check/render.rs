@@ -19,17 +19,26 @@ pub fn verdict_name<M: Model>(verdict: &Verdict<M>) -> &'static str {
 /// One operation as `[call,return] input → output`.
 fn describe<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
     let ret = op.ret.map_or("∞".to_owned(), |ret| ret.to_string());
-    let output = op
-        .output
+    format!(
+        "[{},{ret}] {} → {}",
+        op.call,
+        input_text(model, op),
+        output_text(model, op)
+    )
+}
+
+/// An operation's input as compact JSON text.
+pub(super) fn input_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
+    compact(&model.input_json(&op.input))
+}
+
+/// An operation's output as compact JSON text, or `(not observed)`.
+pub(super) fn output_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
+    op.output
         .as_ref()
         .map_or("(not observed)".to_owned(), |output| {
             compact(&model.output_json(output))
-        });
-    format!(
-        "[{},{ret}] {} → {output}",
-        op.call,
-        compact(&model.input_json(&op.input))
-    )
+        })
 }
 
 /// JSON text, or a string value's own text.

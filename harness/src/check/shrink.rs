@@ -23,16 +23,13 @@
 
 use std::time::Instant;
 
-use serde::Serialize;
-
 use super::history::{Model, Operation};
 use super::linearizability::{Counterexample, Decision, Search, decide, explain};
 
 type Op<M> = Operation<<M as Model>::Input, <M as Model>::Output>;
 
 /// Whether shrinking finished.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "shrinking", content = "reason", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Shrinking {
     /// 1-minimal (see the module docs).
     Minimal,

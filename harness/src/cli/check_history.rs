@@ -13,7 +13,7 @@ use crate::check::html::page;
 use crate::check::linearizability::{Verdict, check};
 use crate::check::models::{KeyValue, Register};
 use crate::check::render::{timeline, to_json, verdict_name};
-use crate::report::{check_destination, format_nanos, write_atomically};
+use crate::report::{check_destination, format_nanos};
 
 /// One file's outcome.
 struct Checked {
@@ -119,10 +119,7 @@ fn page_paths(html: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> 
 fn write_pages(paths: &[PathBuf], checked: &[Checked]) -> Result<(), CliError> {
     for (path, c) in paths.iter().zip(checked) {
         let Some(page) = &c.page else { continue };
-        write_atomically(path, page.as_bytes()).map_err(|err| {
-            CliError::BadInput(format!("cannot write '{}': {err}", path.display()))
-        })?;
-        eprintln!("counterexample page: {}", path.display());
+        super::write_page(path, page)?;
     }
     Ok(())
 }

@@ -112,6 +112,14 @@ fn one_line(message: &str) -> String {
         .join(" ")
 }
 
+/// Writes one counterexample page (whole or not at all) and says where, on stderr.
+fn write_page(path: &std::path::Path, page: &str) -> Result<(), CliError> {
+    crate::report::write_atomically(path, page.as_bytes())
+        .map_err(|err| CliError::BadInput(format!("cannot write '{}': {err}", path.display())))?;
+    eprintln!("counterexample page: {}", path.display());
+    Ok(())
+}
+
 /// Creates `dir` for `--html` (before any work), or says why it cannot be;
 /// `purpose` says what goes into it.
 fn page_directory(dir: &std::path::Path, purpose: &str) -> Result<(), CliError> {

@@ -14,7 +14,6 @@ use super::CliError;
 use super::args::{MAX_VERIFY_OPS, VerifyArgs};
 use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
-use crate::report::write_atomically;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 use crate::strategy::{Strategy, mutants};
 
@@ -117,11 +116,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
 fn write_pages(dir: &Path, outcomes: &[Outcome]) -> Result<(), CliError> {
     for outcome in outcomes {
         let Some(page) = &outcome.page else { continue };
-        let path = dir.join(format!("{}.html", outcome.strategy));
-        write_atomically(&path, page.as_bytes()).map_err(|err| {
-            CliError::BadInput(format!("cannot write '{}': {err}", path.display()))
-        })?;
-        println!("counterexample page: {}", path.display());
+        super::write_page(&dir.join(format!("{}.html", outcome.strategy)), page)?;
     }
     Ok(())
 }

@@ -199,6 +199,8 @@ impl<'a, M: Model> Search<'a, M> {
                 continue;
             };
             if self.memo.insert((linearized, fingerprint)) {
+                // Taken as having had no effect: the state is copied only now.
+                let next = next.unwrap_or_else(|| self.state.clone());
                 self.push(choice, next, fingerprint);
                 return;
             }
@@ -206,9 +208,9 @@ impl<'a, M: Model> Search<'a, M> {
         self.at = self.next[self.at];
     }
 
-    /// The state (and its fingerprint) after linearizing `op` with `choice`,
-    /// if its output allows it.
-    fn try_place(&self, op: usize, choice: u8) -> Option<(M::State, u128)> {
+    /// The state after linearizing `op` with `choice` (`None`: unchanged)
+    /// and its fingerprint, if its output allows it.
+    fn try_place(&self, op: usize, choice: u8) -> Option<(Option<M::State>, u128)> {
         let operation = &self.ops[op];
         match choice {
             0 => {
@@ -217,11 +219,11 @@ impl<'a, M: Model> Search<'a, M> {
                     Some(observed) if *observed != output => None,
                     _ => {
                         let fingerprint = fingerprint(&next);
-                        Some((next, fingerprint))
+                        Some((Some(next), fingerprint))
                     }
                 }
             }
-            1 if operation.uncertain() => Some((self.state.clone(), self.state_fingerprint)),
+            1 if operation.uncertain() => Some((None, self.state_fingerprint)),
             _ => None,
         }
     }
@@ -251,9 +253,13 @@ impl<'a, M: Model> Search<'a, M> {
             .is_none_or(|(depth, _)| self.stack.len() > depth)
         {
             self.deepest_stuck = Some((self.stack.len(), stuck));
-        }
-        if self.track_deepest {
-            self.remember_deepest(stuck);
+            if self.track_deepest {
+                self.deepest = Some(Deepest {
+                    prefix: self.linearization(),
+                    state: self.state.clone(),
+                    stuck,
+                });
+            }
         }
         let Some(frame) = self.stack.pop() else {
             return false;
@@ -325,22 +331,6 @@ impl<'a, M: Model> Search<'a, M> {
         if self.ops[op].ret.is_some() {
             self.placed_certain -= 1;
         }
-    }
-
-    fn remember_deepest(&mut self, stuck: usize) {
-        if self
-            .deepest
-            .as_ref()
-            .is_some_and(|deepest| deepest.prefix.len() >= self.stack.len())
-        {
-            return;
-        }
-        let prefix = self.linearization();
-        self.deepest = Some(Deepest {
-            prefix,
-            state: self.state.clone(),
-            stuck,
-        });
     }
 }
 
