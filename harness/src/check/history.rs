@@ -40,6 +40,13 @@ pub trait Model: Clone + Debug + Sync {
 
     fn keys(&self, input: &Self::Input) -> Vec<Self::Key>;
 
+    /// Whether `input` only reads: it never changes the state. The `prefix`
+    /// contract treats reads and writes differently; a model that says no
+    /// read exists (the default) is held to linearizability under it.
+    fn is_read(&self, _input: &Self::Input) -> bool {
+        false
+    }
+
     /// An input as JSON, for counterexamples; its `Debug` text by default.
     fn input_json(&self, input: &Self::Input) -> serde_json::Value {
         serde_json::Value::String(format!("{input:?}"))

@@ -2,6 +2,8 @@
 //!
 //! * [`history`]: what a run (or another system) recorded: per operation its
 //!   client, call time, return time (if any), input and output (if observed);
+//! * [`consistency`]: the three contracts (linearizable, sequential,
+//!   prefix) and the staleness of reads under `prefix`;
 //! * [`linearizability`]: the Wing–Gong search with Lowe's just-in-time
 //!   linearization and memoization of (operations linearized, model state),
 //!   split into independent parts by the keys operations touch
@@ -20,6 +22,8 @@
 
 pub mod anomalies;
 pub mod blocking;
+pub mod consistency;
+mod fingerprint;
 pub mod format;
 pub mod history;
 pub mod html;

@@ -53,6 +53,10 @@ impl Model for Register {
         vec![()]
     }
 
+    fn is_read(&self, input: &RegisterInput) -> bool {
+        *input == RegisterInput::Read
+    }
+
     fn input_json(&self, input: &RegisterInput) -> serde_json::Value {
         json(input)
     }
@@ -115,6 +119,10 @@ impl Model for KeyValue {
 
     fn keys(&self, input: &KvInput) -> Vec<String> {
         vec![input.key().to_owned()]
+    }
+
+    fn is_read(&self, input: &KvInput) -> bool {
+        matches!(input, KvInput::Get { .. })
     }
 
     fn input_json(&self, input: &KvInput) -> serde_json::Value {

@@ -59,6 +59,10 @@ impl<S: Scenario> Model for ScenarioModel<S> {
     fn keys(&self, op: &Op<S>) -> Vec<String> {
         self.scenario.keys(op)
     }
+
+    fn is_read(&self, op: &Op<S>) -> bool {
+        matches!(op, Op::Read(_))
+    }
 }
 
 #[cfg(test)]

@@ -15,12 +15,9 @@
 //! recent frames keep theirs; deeper ones keep one in [`CHECKPOINT_EVERY`],
 //! and a pop to a frame without its state replays from the checkpoint below.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::time::Instant;
 
-use xxhash_rust::xxh3::Xxh3Default;
-
+use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
 use crate::check::history::{Model, Operation};
 
 /// Frames this close to the top keep the state before them.
@@ -77,7 +74,7 @@ pub(crate) struct Search<'a, M: Model> {
     linearized: u128,
     state: M::State,
     state_fingerprint: u128,
-    memo: HashSet<(u128, u128), BuildHasherDefault<Prehashed>>,
+    memo: Memo,
     stack: Vec<Frame<M::State>>,
     at: usize,
     first_choice: u8,
@@ -121,7 +118,7 @@ impl<'a, M: Model> Search<'a, M> {
             linearized: 0,
             state_fingerprint: fingerprint(&state),
             state,
-            memo: HashSet::default(),
+            memo: Memo::default(),
             stack: Vec::new(),
             first_choice: 0,
             must_place: ops.iter().filter(|op| op.ret.is_some()).count(),
@@ -348,46 +345,6 @@ fn events_in_time_order<I, O>(ops: &[Operation<I, O>]) -> Vec<Event> {
     events.into_iter().map(|(_, _, event)| event).collect()
 }
 
-fn fingerprint<S: Hash>(state: &S) -> u128 {
-    let mut hasher = Xxh3Default::new();
-    state.hash(&mut hasher);
-    hasher.digest128()
-}
-
-/// Operation `index`'s key in the set's fingerprint (SplitMix64 outputs).
-fn zobrist_key(index: u64) -> u128 {
-    let mix = |mut z: u64| {
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    let base = index
-        .wrapping_mul(2)
-        .wrapping_add(1)
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (u128::from(mix(base)) << 64) | u128::from(mix(base.wrapping_add(0x9e37_79b9_7f4a_7c15)))
-}
-
-/// A hasher for keys that are already fingerprints: it folds them, no more.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
-        }
-    }
-
-    fn write_u128(&mut self, value: u128) {
-        self.0 = self.0.rotate_left(17) ^ (value as u64) ^ ((value >> 64) as u64);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,13 +420,5 @@ mod tests {
         assert_eq!(run(&ops), Progress::NotLinearizable);
         ops.push(write(2, 0, 2 * writes + 2, 8));
         assert_eq!(run(&ops), Progress::Linearizable);
-    }
-
-    #[test]
-    fn different_sets_have_different_fingerprints() {
-        let keys: Vec<u128> = (0..10_000).map(zobrist_key).collect();
-        let distinct: HashSet<u128> = keys.iter().copied().collect();
-        assert_eq!(distinct.len(), keys.len());
-        assert_ne!(keys[1] ^ keys[2], keys[3]);
     }
 }
