@@ -122,7 +122,7 @@ pub fn concurrent_increments<S: Increments, T: Strategy<S>>(
                     let mut acknowledged = 0;
                     for i in 0..per_writer {
                         let op = scenario.increment(size, writer * per_writer + i);
-                        acknowledged += u64::from(handle.try_write(&op).is_ok());
+                        acknowledged += u64::from(handle.submit(&op).accepted());
                         reader.check(&mut handle)?;
                     }
                     Ok((acknowledged, reader.checked))

@@ -2,6 +2,7 @@
 //! one-line errors with exit code 2 for every kind of bad input.
 
 use assert_cmd::Command;
+use harness::check::consistency::Consistency;
 use serde_json::Value;
 
 mod common;
@@ -129,7 +130,7 @@ fn unknown_names_are_refused_with_the_valid_ones() {
     );
     refused(
         &["run", "--strategy", "mutex,spinlock"],
-        "unknown strategy 'spinlock': valid are all, mutex, pl-mutex, rwlock, pl-rwlock, arc-swap, actor, cas-retry, cas-merge, staging, left-right",
+        "unknown strategy 'spinlock': valid are all, mutex, pl-mutex, rwlock, pl-rwlock, arc-swap, actor, actor-post, cas-retry, cas-merge, staging, left-right",
     );
     refused(
         &["run", "--format", "xml"],
@@ -298,6 +299,66 @@ const HISTORIES: [(&str, &str); 6] = [
     ("kv-lost-append.json", "not linearizable"),
 ];
 
+/// Histories and whether each keeps linearizable, sequential and prefix consistency.
+const CONTRACTS: [(&str, [bool; 3]); 3] = [
+    // Client 0 writes 1, then client 1 reads null.
+    ("register-stale-read.json", [false, true, true]),
+    // Client 0 writes 1, then client 0 reads null.
+    ("register-own-write-missed.json", [false, false, true]),
+    // Client 0 writes 1 then 2; client 1 then reads 2, then 1.
+    ("register-read-goes-back.json", [false, false, false]),
+];
+
+#[test]
+fn check_history_holds_each_history_to_the_contract_asked_for() {
+    for (name, kept) in CONTRACTS {
+        for (contract, kept) in ["linearizable", "sequential", "prefix"]
+            .into_iter()
+            .zip(kept)
+        {
+            let out = harness()
+                .args(["check-history", "--consistency", contract, &history(name)])
+                .assert()
+                .code(if kept { 0 } else { 1 })
+                .get_output()
+                .clone();
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            let verdict = if kept {
+                contract.to_owned()
+            } else {
+                format!("not {contract}")
+            };
+            assert!(
+                stdout
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .contains(&format!(": {verdict} (")),
+                "{name}, {contract}: {stdout}"
+            );
+        }
+    }
+    let out = harness()
+        .args([
+            "check-history",
+            "--consistency",
+            "prefix",
+            "--format",
+            "json",
+        ])
+        .arg(history("register-stale-read.json"))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["staleness"]["max"], 1, "{json}");
+    refused(
+        &["check-history", "--consistency", "causal", "x.json"],
+        "linearizable, sequential, prefix",
+    );
+}
+
 fn history(name: &str) -> String {
     format!("{}/tests/histories/{name}", env!("CARGO_MANIFEST_DIR"))
 }
@@ -418,12 +479,16 @@ fn verify_passes_every_real_strategy_and_catches_the_racy_mutant() {
             .iter()
             .any(|class| row.contains(class));
         assert!(classified, "{row}");
+        let promise = harness::strategy::registry::promise(name, &Default::default()).unwrap();
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (held_to, kept, verdict) = (cells[6], cells[7], cells[9]);
+        assert_eq!(held_to, promise.name(), "{row}");
+        assert_eq!(verdict, format!("kept {promise}"), "{row}");
+        if promise == Consistency::Linearizable {
+            assert_eq!((kept, cells[8]), ("linearizable", "max 0 · p99 0"), "{row}");
+        }
     }
     assert!(!stdout.contains("racy-swap"), "mutants are not part of all");
-    assert_eq!(
-        stdout.matches("| linearizable |").count(),
-        harness::strategy::registry::NAMES.len()
-    );
 
     let out = harness()
         .args(["verify", "--scenario", "ledger", "--strategy", "racy-swap"])
@@ -605,36 +670,44 @@ fn verify_draws_the_counterexample_of_a_strategy_that_fails() {
 
 #[test]
 fn verify_takes_the_strategies_options() {
+    let batched = ["verify", "--scenario", "ledger", "--strategy", "staging"];
+    let short = ["--runs", "2", "--probe-delay", "20ms"];
     let out = harness()
-        .args(["verify", "--scenario", "ledger", "--strategy", "staging"])
-        .args([
-            "--publish-every",
-            "8",
-            "--runs",
-            "2",
-            "--probe-delay",
-            "20ms",
-        ])
+        .args(batched)
+        .args(["--publish-every", "8"])
+        .args(short)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("publish every 8"), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.starts_with("| staging "))
+        .unwrap();
+    assert!(
+        row.contains("| prefix  | prefix |"),
+        "held to its promise: {row}"
+    );
+    assert!(!row.contains("max 0 "), "batched reads lag: {row}");
+    let out = harness()
+        .args(batched)
+        .args(["--publish-every", "8", "--consistency", "linearizable"])
+        .args(short)
         .assert()
         .code(1)
         .get_output()
         .clone();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("publish every 8"), "{stdout}");
     assert!(
         stdout.contains("cannot be placed"),
         "batched publication is not linearizable: {stdout}"
     );
     harness()
-        .args(["verify", "--scenario", "ledger", "--strategy", "staging"])
-        .args([
-            "--publish-every",
-            "1",
-            "--runs",
-            "2",
-            "--probe-delay",
-            "20ms",
-        ])
+        .args(batched)
+        .args(["--publish-every", "1", "--consistency", "linearizable"])
+        .args(short)
         .assert()
         .code(0);
     refused(&["verify", "--publish-every", "0"], "publish-every");

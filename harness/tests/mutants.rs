@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use harness::check::consistency::Consistency;
 use harness::check::verify::{Finding, VerifyConfig, VerifyReport, verify};
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, mutants};
@@ -49,7 +50,27 @@ caught! {
     // balances from a half-applied write (the inconsistent-read check), or
     // a find sees half a transfer (only the search).
     torn_read_shows_states_that_never_existed: "torn-read", ledger(), VerifyConfig::default()
-        => Finding::InconsistentReads { .. } | Finding::NotLinearizable { .. },
+        => Finding::InconsistentReads { .. } | Finding::Violated { .. },
+    // Nothing is lost and every state existed: only a contract sees a
+    // client's reads go back in time, and prefix (monotonic reads) is the
+    // weakest that does.
+    stale_read_breaks_monotonic_reads: "stale-read", ledger(), held_to(Consistency::Prefix)
+        => Finding::Violated { contract: Consistency::Prefix, .. },
+}
+
+/// The seeds' naive wrapper (a read-compute-store with no synchronization)
+/// loses updates, which every contract forbids.
+#[test]
+fn the_naive_wrapper_keeps_no_contract() {
+    for contract in Consistency::ALL {
+        let report = verify_mutant(
+            "racy-swap",
+            slow_ledger(Duration::from_micros(50)),
+            held_to(contract),
+        );
+        assert!(!report.verified(), "racy-swap kept {contract}");
+        assert_eq!(report.kept, [], "{}", report.describe());
+    }
 }
 
 #[test]
@@ -86,6 +107,14 @@ fn writes_only(runs: usize) -> VerifyConfig {
     VerifyConfig {
         runs,
         workload: Workload::new(0.0, KeyDist::Uniform).expect("a valid ratio"),
+        ..VerifyConfig::default()
+    }
+}
+
+/// Default settings, held to `contract` whatever the strategy promises.
+fn held_to(contract: Consistency) -> VerifyConfig {
+    VerifyConfig {
+        consistency: Some(contract),
         ..VerifyConfig::default()
     }
 }

@@ -26,14 +26,16 @@ impl std::fmt::Display for LostUpdates {
     }
 }
 
-/// Compares the writes the run acknowledged with the count the final state
-/// keeps ([`Increments::count`], which counts every applied write).
+/// Compares the writes the run acknowledged (applied with an output, or
+/// posted) with the count the final state keeps ([`Increments::count`],
+/// which counts every applied write).
 pub fn lost_updates<S: Increments>(scenario: &S, recording: &Recording<S>) -> Option<LostUpdates> {
-    let acknowledged = recording
+    let applied = recording
         .history
         .iter()
         .filter(|op| matches!(op.input, Op::Write(_)) && op.output.is_some())
         .count() as u64;
+    let acknowledged = applied + recording.posted;
     let counted = scenario.count(&recording.last);
     (counted < acknowledged).then_some(LostUpdates {
         acknowledged,

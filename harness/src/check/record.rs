@@ -16,7 +16,7 @@ use scenarios::{Op, Output, Scenario, Workload};
 
 use super::history::Operation;
 use crate::runner::{RunFailure, panic_message, thread_seed};
-use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
+use crate::strategy::{Strategy, StrategyHandle, StrategyOptions, Written};
 
 /// A recorded history of scenario `S`.
 pub type ScenarioHistory<S> = Vec<Operation<Op<S>, Output<S>>>;
@@ -24,6 +24,9 @@ pub type ScenarioHistory<S> = Vec<Operation<Op<S>, Output<S>>>;
 /// A recorded run: its history and the state it ended in.
 pub struct Recording<S: Scenario> {
     pub history: ScenarioHistory<S>,
+    /// Writes posted to be applied later (`actor-post`): accepted, so
+    /// counted as acknowledged, though the history shows no output.
+    pub posted: u64,
     /// The final state, read after every writer finished and pending
     /// publications were flushed.
     pub last: S::State,
@@ -81,15 +84,24 @@ pub fn record<S: Scenario, T: Strategy<S>>(
                     .read()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                 {
-                    return Vec::new();
+                    return (Vec::new(), 0);
                 }
                 let clock = || origin.elapsed().as_nanos() as u64;
+                let mut posted = 0;
                 let recorded = ops
                     .into_iter()
                     .map(|op| {
                         let call = clock();
-                        let output = perform(&*scenario, &mut handle, &op);
+                        let performed = perform(&*scenario, &mut handle, &op);
                         let ret = clock();
+                        let output = match performed {
+                            Performed::Seen(output) => Some(output),
+                            Performed::Aborted => None,
+                            Performed::Posted => {
+                                posted += 1;
+                                None
+                            }
+                        };
                         Operation {
                             client: client as u64,
                             call,
@@ -100,7 +112,7 @@ pub fn record<S: Scenario, T: Strategy<S>>(
                     })
                     .collect::<Vec<_>>();
                 let _ = finished.send(client);
-                recorded
+                (recorded, posted)
             })
         })
         .collect::<Result<_, _>>()
@@ -109,19 +121,24 @@ pub fn record<S: Scenario, T: Strategy<S>>(
     drop(go);
     drop(finished);
     watch(&done, config)?;
-    let mut history = Vec::new();
+    let (mut history, mut posted) = (Vec::new(), 0);
     for (client, thread) in threads.into_iter().enumerate() {
-        let ops = thread.join().map_err(|panic| {
+        let (ops, client_posted) = thread.join().map_err(|panic| {
             RunFailure(format!(
                 "client {client} panicked: {}",
                 panic_message(&*panic)
             ))
         })?;
         history.extend(ops);
+        posted += client_posted;
     }
     strategy.flush();
     let last = strategy.handle().read(S::State::clone);
-    Ok(Recording { history, last })
+    Ok(Recording {
+        history,
+        posted,
+        last,
+    })
 }
 
 /// Waits for every client to finish, or for the watchdog's timeout. A
@@ -147,16 +164,26 @@ fn watch(done: &mpsc::Receiver<usize>, config: &RecordConfig) -> Result<(), RunF
     Ok(())
 }
 
-/// One operation; an aborted write has no observed output.
+/// One operation; an aborted or posted write has no observed output.
 fn perform<S: Scenario, H: StrategyHandle<S>>(
     scenario: &S,
     handle: &mut H,
     op: &Op<S>,
-) -> Option<Output<S>> {
+) -> Performed<S> {
     match op {
-        Op::Read(read) => Some(Output::Read(
+        Op::Read(read) => Performed::Seen(Output::Read(
             handle.read(|state| scenario.read(state, read)),
         )),
-        Op::Write(write) => handle.try_write(write).ok().map(Output::Write),
+        Op::Write(write) => match handle.submit(write) {
+            Written::Applied(output) => Performed::Seen(Output::Write(output)),
+            Written::Aborted => Performed::Aborted,
+            Written::Posted => Performed::Posted,
+        },
     }
+}
+
+enum Performed<S: Scenario> {
+    Seen(Output<S>),
+    Aborted,
+    Posted,
 }

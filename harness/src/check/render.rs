@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::consistency::{Outcome, Violation};
 use super::format::ops_json;
 use super::history::{Model, Operation};
 use super::linearizability::{Counterexample, Verdict};
@@ -190,6 +191,59 @@ fn wrap(head: &str, items: &[String], max: usize) -> String {
     out.push_str(&fit(line.trim_end(), max));
     out.push('\n');
     out
+}
+
+/// Operations a violation's text lists at most: the last ones in call order.
+const VIOLATION_LINES: usize = 40;
+
+/// A history breaking a contract other than linearizability: its
+/// operations in call order (the last [`VIOLATION_LINES`]), each naming its
+/// client, and the one the search could not place.
+pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
+    let max = terminal_width();
+    let count = violation.ops.len();
+    let mut out = fit(
+        &format!(
+            "not {}: {count} of {} operations (the shortest failing prefix in call order that \
+             bisection found), one line per operation",
+            violation.contract, violation.of
+        ),
+        max,
+    );
+    out.push('\n');
+    let line = |i: usize| {
+        let op = &violation.ops[i];
+        format!("#{i:<3} client {} {}", op.client, describe(model, op))
+    };
+    let skipped = count.saturating_sub(VIOLATION_LINES);
+    if skipped > 0 {
+        out.push_str(&format!("… {skipped} earlier operations\n"));
+    }
+    for i in skipped..count {
+        out.push_str(&fit(&line(i), max));
+        out.push('\n');
+    }
+    if let Some(stuck) = violation.stuck {
+        out.push_str(&fit(&format!("cannot be placed: {}", line(stuck)), max));
+        out.push('\n');
+    }
+    out
+}
+
+/// A contract's outcome as JSON, the violating operations included.
+pub fn outcome_json<M: Model>(model: &M, outcome: &Outcome<M>) -> Value {
+    match outcome {
+        Outcome::Held => json!({"held": true}),
+        Outcome::Unknown(reason) => json!({"held": null, "reason": reason}),
+        Outcome::Violated(violation) => json!({
+            "held": false,
+            "violation": {
+                "ops": ops_json(model, &violation.ops),
+                "of": violation.of,
+                "cannot_place": violation.stuck,
+            }
+        }),
+    }
 }
 
 /// The verdict as JSON, the counterexample included.

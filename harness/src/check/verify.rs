@@ -1,8 +1,12 @@
 //! Verification as one call: record concurrent runs of a strategy, check
-//! each for lost updates and inconsistent reads (linear time) and
-//! linearizability against the scenario's own model, and stop at the first
-//! problem; and, in a short phase of its own, classify whether its reads
-//! wait for a slow writer ([`blocking`](super::blocking)).
+//! each for lost updates and inconsistent reads (linear time) and for the
+//! contracts ([`consistency`](super::consistency)) against the scenario's
+//! own model, and stop at the first problem; and, in a short phase of its
+//! own, classify whether its reads wait for a slow writer
+//! ([`blocking`](super::blocking)). A strategy is held to the contract it
+//! promises ([`Strategy::promise`]) unless the configuration names one;
+//! the report also says the strongest contract every run kept, and how
+//! stale reads were under `prefix`.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -27,10 +31,11 @@ use scenarios::{Increments, KeyDist, Workload};
 
 use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
 use super::blocking::{ProbeConfig, ReadProbe, probe_reads};
+use super::consistency::{Consistency, Judgement, Outcome, Staleness, judge};
 use super::html::page;
-use super::linearizability::{Verdict, check};
+use super::linearizability::Verdict;
 use super::record::{RecordConfig, record};
-use super::render::timeline;
+use super::render::{timeline, violation_text};
 use super::scenario_model::ScenarioModel;
 use crate::runner::RunFailure;
 use crate::strategy::{Strategy, StrategyOptions};
@@ -53,6 +58,8 @@ pub struct VerifyConfig {
     pub budget: Duration,
     /// How long the read probe's one slow write pauses.
     pub probe_delay: Duration,
+    /// The contract every run must keep; `None`: the one the strategy promises.
+    pub consistency: Option<Consistency>,
 }
 
 impl Default for VerifyConfig {
@@ -68,6 +75,7 @@ impl Default for VerifyConfig {
             timeout: Duration::from_secs(10),
             budget: Duration::from_secs(10),
             probe_delay: ProbeConfig::default().delay,
+            consistency: None,
         }
     }
 }
@@ -89,7 +97,7 @@ impl VerifyConfig {
 /// What verification found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Finding {
-    /// Every run was linearizable.
+    /// Every run kept the contract.
     Verified,
     /// A run lost acknowledged writes; `counterexample` is the search's.
     LostUpdates {
@@ -101,8 +109,11 @@ pub enum Finding {
         found: InconsistentReads,
         counterexample: Option<String>,
     },
-    /// A run was not linearizable.
-    NotLinearizable { counterexample: String },
+    /// A run broke the contract.
+    Violated {
+        contract: Consistency,
+        counterexample: String,
+    },
     /// The checker's budget ran out.
     Unknown(String),
     /// The run itself failed: a panic, or a watchdog timeout.
@@ -121,12 +132,23 @@ pub struct VerifyReport {
     pub finding: Finding,
     /// Whether reads wait for a slow writer, or why the probe failed.
     pub read_probe: Result<ReadProbe, RunFailure>,
-    /// The counterexample as a page ([`page`](super::html::page)), if there is one.
+    /// The counterexample as a page ([`page`](super::html::page)), if
+    /// linearizability failed.
     pub page: Option<String>,
+    /// The contract the runs were held to.
+    pub contract: Consistency,
+    /// The contracts every run checked kept, strongest first, among
+    /// linearizability, the one held to and the one promised (a
+    /// linearizable history keeps the other two; the others are only
+    /// searched for when asked, since refuting `sequential` on a long
+    /// history can take the whole budget).
+    pub kept: Vec<Consistency>,
+    /// Under `prefix`, over every run that kept it.
+    pub staleness: Option<Staleness>,
 }
 
 impl VerifyReport {
-    /// Every run was linearizable. Reads that wait for writers do not
+    /// Every run kept the contract. Reads that wait for writers do not
     /// count against it: waiting is a cost, not a wrong answer.
     pub fn verified(&self) -> bool {
         self.finding == Finding::Verified
@@ -136,10 +158,10 @@ impl VerifyReport {
     pub fn verdict(&self) -> String {
         let run = self.runs;
         match &self.finding {
-            Finding::Verified => "linearizable".to_owned(),
+            Finding::Verified => format!("kept {}", self.contract),
             Finding::LostUpdates { lost, .. } => format!("{lost} (run {run})"),
             Finding::InconsistentReads { found, .. } => format!("{found} (run {run})"),
-            Finding::NotLinearizable { .. } => format!("NOT linearizable (run {run})"),
+            Finding::Violated { contract, .. } => format!("NOT {contract} (run {run})"),
             Finding::Unknown(_) => format!("unknown (run {run})"),
             Finding::Failed(_) => format!("failed (run {run})"),
         }
@@ -154,7 +176,28 @@ impl VerifyReport {
         }
     }
 
-    /// What backs a verdict other than `linearizable`: the counterexample,
+    /// The strongest contracts every run kept (`linearizable` alone when
+    /// it was, since it implies the others), or `none`.
+    pub fn kept(&self) -> String {
+        match self.kept.as_slice() {
+            [] => "none".to_owned(),
+            [Consistency::Linearizable, ..] => Consistency::Linearizable.to_string(),
+            kept => kept
+                .iter()
+                .map(|contract| contract.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// Max and p99 of the writes reads missed, or `-` when `prefix` did not hold.
+    pub fn staleness(&self) -> String {
+        self.staleness
+            .as_ref()
+            .map_or("-".to_owned(), |staleness| staleness.summary().to_string())
+    }
+
+    /// What backs a verdict other than a kept contract: the counterexample,
     /// or the reason.
     pub fn evidence(&self) -> Option<String> {
         Some(match &self.finding {
@@ -175,7 +218,7 @@ impl VerifyReport {
                     None => first,
                 }
             }
-            Finding::NotLinearizable { counterexample } => {
+            Finding::Violated { counterexample, .. } => {
                 format!("seed {}\n{counterexample}", self.seed)
             }
             Finding::Unknown(reason) | Finding::Failed(reason) => reason.clone(),
@@ -208,24 +251,55 @@ pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig)
         finding: Finding::Verified,
         read_probe,
         page: None,
+        contract: config
+            .consistency
+            .unwrap_or_else(|| T::promise(&config.options)),
+        kept: Vec::new(),
+        staleness: None,
     };
+    let mut kept_by_all = Consistency::ALL.map(|_| true);
     for run in 0..config.runs {
         report.runs += 1;
         report.seed = config.seed.wrapping_add(run as u64);
-        report.finding = verify_run::<S, T>(&scenario, &model, config, &mut report);
+        let Some(judgement) = verify_run::<S, T>(&scenario, &model, config, &mut report) else {
+            break;
+        };
+        for (kept, contract) in kept_by_all.iter_mut().zip(Consistency::ALL) {
+            *kept &= judgement.held(contract) == Some(true);
+        }
+        if let Some(staleness) = &judgement.staleness {
+            report
+                .staleness
+                .get_or_insert_with(Staleness::default)
+                .merge(staleness);
+        }
         if report.finding != Finding::Verified {
             break;
         }
     }
+    if report.ops_checked > 0 {
+        report.kept = Consistency::ALL
+            .into_iter()
+            .zip(kept_by_all)
+            .filter_map(|(contract, kept)| kept.then_some(contract))
+            .collect();
+    }
+    if !report.kept.contains(&Consistency::Prefix)
+        && !report.kept.contains(&Consistency::Linearizable)
+    {
+        report.staleness = None;
+    }
     report
 }
 
+/// Records and checks one run, setting the report's finding; the
+/// judgement, unless the run itself failed.
 fn verify_run<S: Increments, T: Strategy<S>>(
     scenario: &Arc<S>,
     model: &ScenarioModel<S>,
     config: &VerifyConfig,
     report: &mut VerifyReport,
-) -> Finding {
+) -> Option<Judgement<ScenarioModel<S>>> {
     let record_config = RecordConfig {
         threads: config.threads,
         ops_per_thread: config.ops_per_thread,
@@ -237,15 +311,19 @@ fn verify_run<S: Increments, T: Strategy<S>>(
     };
     let recording = match record::<S, T>(scenario, &record_config) {
         Ok(recording) => recording,
-        Err(failure) => return Finding::Failed(failure.0),
+        Err(failure) => {
+            report.finding = Finding::Failed(failure.0);
+            return None;
+        }
     };
     report.ops_checked += recording.history.len();
     let started = Instant::now();
     let lost = lost_updates(&**scenario, &recording);
     let inconsistent = inconsistent_reads(&**scenario, &recording.history);
-    let verdict = check(model, &recording.history, config.budget, 2);
+    let asked = [report.contract, T::promise(&config.options)];
+    let judgement = judge(model, &recording.history, &asked, config.budget, 2);
     report.checker_time += started.elapsed();
-    let counterexample = match &verdict {
+    let counterexample = match &judgement.linearizability {
         Verdict::NotLinearizable(found) => {
             let title = format!("{} · seed {}", scenario.name(), report.seed);
             report.page = Some(page(model, found, &title));
@@ -253,24 +331,50 @@ fn verify_run<S: Increments, T: Strategy<S>>(
         }
         _ => None,
     };
-    if let Some(lost) = lost {
-        return Finding::LostUpdates {
+    report.finding = if let Some(lost) = lost {
+        Finding::LostUpdates {
             lost,
             counterexample,
-        };
-    }
-    if let Some(found) = inconsistent {
-        return Finding::InconsistentReads {
+        }
+    } else if let Some(found) = inconsistent {
+        Finding::InconsistentReads {
             found,
             counterexample,
-        };
-    }
-    match verdict {
-        Verdict::Linearizable => Finding::Verified,
-        Verdict::NotLinearizable(_) => Finding::NotLinearizable {
-            counterexample: counterexample.expect("made above"),
+        }
+    } else {
+        held_to(model, &judgement, report.contract, counterexample)
+    };
+    Some(judgement)
+}
+
+/// Whether `judgement` keeps `contract`, as a finding.
+fn held_to<S: Increments>(
+    model: &ScenarioModel<S>,
+    judgement: &Judgement<ScenarioModel<S>>,
+    contract: Consistency,
+    linearizability_counterexample: Option<String>,
+) -> Finding {
+    let outcome = match contract {
+        Consistency::Linearizable => {
+            return match &judgement.linearizability {
+                Verdict::Linearizable => Finding::Verified,
+                Verdict::NotLinearizable(_) => Finding::Violated {
+                    contract,
+                    counterexample: linearizability_counterexample.expect("made from it"),
+                },
+                Verdict::Unknown(reason) => Finding::Unknown(reason.clone()),
+            };
+        }
+        Consistency::Sequential => judgement.sequential.as_ref(),
+        Consistency::Prefix => judgement.prefix.as_ref(),
+    };
+    match outcome.expect("the contract held to is asked for") {
+        Outcome::Held => Finding::Verified,
+        Outcome::Violated(violation) => Finding::Violated {
+            contract,
+            counterexample: violation_text(model, violation),
         },
-        Verdict::Unknown(reason) => Finding::Unknown(reason),
+        Outcome::Unknown(reason) => Finding::Unknown(reason.clone()),
     }
 }
 
@@ -294,6 +398,9 @@ mod tests {
                 write_took: Duration::from_millis(200),
             }),
             page: None,
+            contract: Consistency::Linearizable,
+            kept: Vec::new(),
+            staleness: None,
         }
     }
 

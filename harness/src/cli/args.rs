@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use scenarios::{KeyDist, registry as scenario_registry};
 
+use crate::check::consistency::Consistency;
 use crate::strategy::registry as strategy_registry;
 
 /// Most threads one run may start.
@@ -29,6 +30,21 @@ threads at most 1024; sizes at most 10000000; run --ops at most 10000000000; \
 verify at most 1000000 operations a run (threads x ops); repeats, rounds and runs at most 10000; \
 publish-every at most 1000000.";
 
+/// The contracts, shown under `verify --help` and `check-history --help`.
+pub const CONTRACTS: &str = "Contracts (--consistency), strongest first:
+  linearizable  one order of all operations that respects real time: a read sees every write
+                that returned before it was called. Locks, arc-swap, left-right, the actor
+                (writes wait for the writer) and staging --publish-every 1 promise it.
+  sequential    one order that respects each client's own order, not real time across clients:
+                a client sees its own writes, another's may arrive late.
+  prefix        the writes alone are linearizable (none lost, none twice); each read sees the
+                state after some prefix of them; a client's reads never go back. A client need
+                not see its own write at once. Immutable sharing with batched publication
+                (staging --publish-every N>1) and the posting mailbox (actor-post), the seeds'
+                eventually consistent designs, promise it.
+Under prefix, a read's staleness is the number of writes that had returned before it was called
+and that it did not see (max and p99 are reported; a linearizable history has 0).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "harness",
@@ -45,11 +61,11 @@ pub enum Command {
     /// Measure throughput and latency of strategies on one scenario.
     #[command(after_help = LIMITS)]
     Run(RunArgs),
-    /// Check histories recorded by another system for linearizability.
-    #[command(after_help = LIMITS)]
+    /// Check histories recorded by another system against a contract (linearizability by default).
+    #[command(after_help = format!("{CONTRACTS}\n\n{LIMITS}"))]
     CheckHistory(CheckHistoryArgs),
-    /// Record concurrent runs of strategies and check them for linearizability.
-    #[command(after_help = LIMITS)]
+    /// Record concurrent runs of strategies and check each against the contract it promises.
+    #[command(after_help = format!("{CONTRACTS}\n\n{LIMITS}"))]
     Verify(VerifyArgs),
     /// Measure a grid of mixes × threads × sizes × representations; write results, charts and a page.
     #[command(after_help = LIMITS)]
@@ -189,7 +205,7 @@ pub struct VerifyArgs {
     pub variant: Option<String>,
     /// Strategies to verify: `all` (the real ones) or a comma-separated list,
     /// which may name the mutants (racy-swap, deadlock, unsynced-merge,
-    /// torn-read).
+    /// torn-read, stale-read).
     #[arg(long, default_value = "all", value_parser = verify_list)]
     pub strategy: StrategyList,
     /// Client threads per run.
@@ -228,6 +244,12 @@ pub struct VerifyArgs {
     /// Write a page per strategy that fails (its counterexample drawn: a lane per client) into this directory.
     #[arg(long, value_name = "DIR")]
     pub html: Option<PathBuf>,
+    /// The contract every strategy named must keep [default: each strategy's own promise].
+    #[arg(long, value_enum)]
+    pub consistency: Option<Consistency>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
 }
 
 #[derive(Clone, Debug, Args)]
@@ -248,9 +270,12 @@ pub struct CheckHistoryArgs {
     /// with several, a directory holding one page per failing history, named after it.
     #[arg(long, value_name = "PATH")]
     pub html: Option<PathBuf>,
+    /// The contract each history must keep.
+    #[arg(long, value_enum, default_value_t = Consistency::Linearizable)]
+    pub consistency: Consistency,
 }
 
-/// A table or JSON (check-history and calibrate).
+/// A table or JSON (check-history, verify and calibrate).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum HistoryFormat {
     Table,

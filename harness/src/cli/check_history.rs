@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 
 use super::CliError;
 use super::args::{CheckHistoryArgs, HistoryFormat};
+use crate::check::consistency::{self, Consistency, Outcome};
 use crate::check::format::{AnyHistory, parse};
 use crate::check::history::{Model, Operation};
 use crate::check::html::page;
 use crate::check::linearizability::{Verdict, check};
 use crate::check::models::{KeyValue, Register};
-use crate::check::render::{timeline, to_json, verdict_name};
+use crate::check::render::{outcome_json, timeline, to_json, verdict_name, violation_text};
 use crate::report::{check_destination, format_nanos};
 
 /// One file's outcome.
@@ -20,7 +21,9 @@ struct Checked {
     file: PathBuf,
     ops: usize,
     elapsed: Duration,
-    verdict: &'static str,
+    verdict: String,
+    /// Whether the history kept the contract asked for.
+    kept: bool,
     details: String,
     json: Value,
     /// The counterexample's page, if it is not linearizable.
@@ -43,7 +46,7 @@ pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let checked: Vec<Checked> = histories
         .into_iter()
-        .map(|(file, history)| check_one(file, &history, args.budget, threads))
+        .map(|(file, history)| check_one(file, &history, args, threads))
         .collect();
     match args.format {
         HistoryFormat::Table => {
@@ -72,16 +75,14 @@ pub fn run(args: &CheckHistoryArgs) -> Result<(), CliError> {
     if let Some(pages) = &pages {
         write_pages(pages, &checked)?;
     }
-    let failed = checked
-        .iter()
-        .filter(|c| c.verdict != "linearizable")
-        .count();
+    let failed = checked.iter().filter(|c| !c.kept).count();
     if failed == 0 {
         Ok(())
     } else {
         Err(CliError::Failed(format!(
-            "{failed} of {} histories are not linearizable or could not be decided",
-            checked.len()
+            "{failed} of {} histories are not {} or could not be decided",
+            checked.len(),
+            args.consistency
         )))
     }
 }
@@ -130,14 +131,21 @@ fn load(file: &Path) -> Result<AnyHistory, CliError> {
     parse(&text).map_err(|err| CliError::BadInput(format!("{}: {err}", file.display())))
 }
 
-fn check_one(file: &Path, history: &AnyHistory, budget: Duration, threads: usize) -> Checked {
+fn check_one(
+    file: &Path,
+    history: &AnyHistory,
+    args: &CheckHistoryArgs,
+    threads: usize,
+) -> Checked {
     let started = Instant::now();
     let title = file.display().to_string();
-    let (verdict, details, mut json, page) = match history {
-        AnyHistory::Register(ops) => judge(&Register, ops, budget, threads, &title),
-        AnyHistory::Kv(ops) => judge(&KeyValue, ops, budget, threads, &title),
+    let (budget, contract) = (args.budget, args.consistency);
+    let judged = match history {
+        AnyHistory::Register(ops) => judge(&Register, ops, contract, budget, threads, &title),
+        AnyHistory::Kv(ops) => judge(&KeyValue, ops, contract, budget, threads, &title),
     };
     let elapsed = started.elapsed();
+    let mut json = judged.json;
     json["file"] = json!(file.display().to_string());
     json["ops"] = json!(history.len());
     json["seconds"] = json!(elapsed.as_secs_f64());
@@ -145,20 +153,72 @@ fn check_one(file: &Path, history: &AnyHistory, budget: Duration, threads: usize
         file: file.to_owned(),
         ops: history.len(),
         elapsed,
-        verdict,
-        details,
+        verdict: judged.verdict,
+        kept: judged.kept,
+        details: judged.details,
         json,
-        page,
+        page: judged.page,
     }
+}
+
+/// One history's verdict under one contract, for people and programs.
+struct Judged {
+    verdict: String,
+    kept: bool,
+    details: String,
+    json: Value,
+    page: Option<String>,
 }
 
 fn judge<M: Model>(
     model: &M,
     ops: &[Operation<M::Input, M::Output>],
+    contract: Consistency,
     budget: Duration,
     threads: usize,
     title: &str,
-) -> (&'static str, String, Value, Option<String>) {
+) -> Judged {
+    if contract == Consistency::Linearizable {
+        return linearizability(model, ops, budget, threads, title);
+    }
+    let judgement = consistency::judge(model, ops, &[contract], budget, threads);
+    let outcome = match contract {
+        Consistency::Sequential => judgement.sequential,
+        _ => judgement.prefix,
+    }
+    .expect("asked for");
+    let (verdict, details) = match &outcome {
+        Outcome::Held => (contract.to_string(), String::new()),
+        Outcome::Violated(violation) => {
+            (format!("not {contract}"), violation_text(model, violation))
+        }
+        Outcome::Unknown(reason) => ("unknown".to_owned(), format!("{reason}\n")),
+    };
+    let staleness = judgement.staleness.map(|staleness| staleness.summary());
+    let details = match staleness {
+        Some(staleness) => format!("staleness (writes a read missed): {staleness}\n{details}"),
+        None => details,
+    };
+    let mut json = outcome_json(model, &outcome);
+    json["consistency"] = json!(contract);
+    json["verdict"] = json!(verdict);
+    json["staleness"] = json!(staleness);
+    Judged {
+        kept: matches!(outcome, Outcome::Held),
+        verdict,
+        details,
+        json,
+        page: None,
+    }
+}
+
+fn linearizability<M: Model>(
+    model: &M,
+    ops: &[Operation<M::Input, M::Output>],
+    budget: Duration,
+    threads: usize,
+    title: &str,
+) -> Judged {
     let verdict = check(model, ops, budget, threads);
     let (details, page) = match &verdict {
         Verdict::Linearizable => (String::new(), None),
@@ -167,10 +227,11 @@ fn judge<M: Model>(
         }
         Verdict::Unknown(reason) => (format!("{reason}\n"), None),
     };
-    (
-        verdict_name(&verdict),
+    Judged {
+        verdict: verdict_name(&verdict).to_owned(),
+        kept: matches!(verdict, Verdict::Linearizable),
         details,
-        to_json(model, &verdict),
+        json: to_json(model, &verdict),
         page,
-    )
+    }
 }

@@ -1,5 +1,7 @@
 //! `harness verify`: records concurrent runs of each strategy and checks
-//! every history against the scenario's own model, then says whether the
+//! every history against the scenario's own model, holding each strategy
+//! to the contract it promises (or to `--consistency`), then says which
+//! contracts every run kept, how stale reads were, and whether the
 //! strategy's reads wait for a slow writer.
 
 use std::path::Path;
@@ -10,8 +12,11 @@ use comfy_table::presets::ASCII_MARKDOWN;
 use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, Mergeable, Workload};
 
+use serde_json::{Value, json};
+
 use super::CliError;
-use super::args::{MAX_VERIFY_OPS, VerifyArgs};
+use super::args::{HistoryFormat, MAX_VERIFY_OPS, VerifyArgs};
+use crate::check::consistency::StalenessSummary;
 use crate::check::verify::{VerifyConfig, verify};
 use crate::report::format_nanos;
 use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
@@ -30,6 +35,32 @@ struct Outcome {
     reads: String,
     /// The counterexample's page, if there is one.
     page: Option<String>,
+    held_to: &'static str,
+    kept: String,
+    staleness: Option<StalenessSummary>,
+}
+
+impl Outcome {
+    fn staleness_text(&self) -> String {
+        self.staleness
+            .map_or("-".to_owned(), |staleness| staleness.to_string())
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "strategy": self.strategy,
+            "runs": self.runs,
+            "ops_checked": self.ops,
+            "checker_seconds": self.elapsed.as_secs_f64(),
+            "held_to": self.held_to,
+            "kept": self.kept,
+            "verified": self.verified,
+            "verdict": self.verdict,
+            "staleness": self.staleness,
+            "reads": self.reads,
+            "details": self.details,
+        })
+    }
 }
 
 pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
@@ -53,6 +84,35 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
     };
     let outcomes = scenario_registry::visit(&args.scenario, &options, VerifyAll { args })
         .map_err(|err| CliError::BadInput(err.to_string()))??;
+    match args.format {
+        HistoryFormat::Table => print_table(args, &outcomes),
+        HistoryFormat::Json => {
+            let all: Vec<Value> = outcomes.iter().map(Outcome::json).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&all).expect("JSON values serialize")
+            );
+        }
+    }
+    if let Some(dir) = &args.html {
+        write_pages(dir, &outcomes)?;
+    }
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.verified)
+        .map(|o| o.strategy)
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Failed(format!(
+            "not verified: {}",
+            failed.join(", ")
+        )))
+    }
+}
+
+fn print_table(args: &VerifyArgs, outcomes: &[Outcome]) {
     let mut table = Table::new();
     table.load_preset(ASCII_MARKDOWN).set_header([
         "strategy",
@@ -60,15 +120,21 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
         "operations checked",
         "checker time",
         "reads",
+        "held to",
+        "kept",
+        "staleness (writes missed)",
         "verdict",
     ]);
-    for o in &outcomes {
+    for o in outcomes {
         table.add_row([
             o.strategy.to_owned(),
             o.runs.to_string(),
             o.ops.to_string(),
             format_nanos(o.elapsed.as_nanos() as u64),
             o.reads.clone(),
+            o.held_to.to_owned(),
+            o.kept.clone(),
+            o.staleness_text(),
             o.verdict.clone(),
         ]);
     }
@@ -94,22 +160,6 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
             o.strategy,
             o.details.as_deref().unwrap_or_default()
         );
-    }
-    if let Some(dir) = &args.html {
-        write_pages(dir, &outcomes)?;
-    }
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.verified)
-        .map(|o| o.strategy)
-        .collect();
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Failed(format!(
-            "not verified: {}",
-            failed.join(", ")
-        )))
     }
 }
 
@@ -171,6 +221,7 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             timeout: args.timeout,
             budget: args.budget,
             probe_delay: args.probe_delay,
+            consistency: args.consistency,
         };
         let report = verify::<S, T>(self.scenario, &config);
         Outcome {
@@ -182,6 +233,12 @@ impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
             verdict: report.verdict(),
             details: report.evidence(),
             reads: report.reads(),
+            held_to: report.contract.name(),
+            kept: report.kept(),
+            staleness: report
+                .staleness
+                .as_ref()
+                .map(|staleness| staleness.summary()),
             page: report.page,
         }
     }

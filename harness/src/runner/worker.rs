@@ -255,7 +255,7 @@ impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
             Slice::Writes(writes) => {
                 let handle = self.handle.as_mut().expect(HANDLE_BACK);
                 for write in writes {
-                    black_box(handle.try_write(write)).ok();
+                    black_box(handle.submit(write));
                 }
                 tally.writes += writes.len() as u64;
                 (OpKind::Write, writes.len() as u64)

@@ -37,6 +37,10 @@ struct Shared<S: Scenario> {
 
 enum Message<S: Scenario> {
     Write(S::Write, Sender<S::WriteOutput>),
+    /// A write nobody waits for (`actor-post`).
+    Post(S::Write),
+    /// Acknowledged once everything sent before it is applied and published.
+    Flush(Sender<()>),
     Stop,
 }
 
@@ -97,23 +101,58 @@ fn run_writer<S: Scenario>(
     inbox: &Receiver<Message<S>>,
 ) {
     let mut acks = Vec::with_capacity(MAX_BATCH);
+    let mut flushes = Vec::new();
     while let Ok(first) = inbox.recv() {
-        let mut stop = false;
+        let (mut stop, mut applied) = (false, false);
         for message in std::iter::once(first).chain(inbox.try_iter().take(MAX_BATCH - 1)) {
             match message {
-                Message::Write(op, reply) => acks.push((reply, scenario.write(&mut state, &op))),
+                Message::Write(op, reply) => {
+                    acks.push((reply, scenario.write(&mut state, &op)));
+                    applied = true;
+                }
+                Message::Post(op) => {
+                    scenario.write(&mut state, &op);
+                    applied = true;
+                }
+                Message::Flush(reply) => flushes.push(reply),
                 Message::Stop => stop = true,
             }
         }
-        if !acks.is_empty() {
+        if applied {
             shared.current.store(Arc::new(state.clone()));
             shared.publishes.fetch_add(1, Ordering::Relaxed);
         }
         for (reply, output) in acks.drain(..) {
             let _ = reply.send(output);
         }
+        for reply in flushes.drain(..) {
+            let _ = reply.send(());
+        }
         if stop {
             return;
+        }
+    }
+}
+
+impl<S: Scenario> ActorHandle<S> {
+    /// Sends `op` to the writer without waiting for it to be applied.
+    pub(super) fn post(&mut self, op: &S::Write) {
+        self.send(Message::Post(op.clone()));
+    }
+
+    fn send(&self, message: Message<S>) {
+        self.mailbox
+            .send(message)
+            .expect("the actor has stopped: its strategy was dropped");
+    }
+}
+
+impl<S: Scenario> Actor<S> {
+    /// Waits until the writer has applied and published everything sent so far.
+    pub(super) fn drain(&self) {
+        let (reply, done) = channel::bounded(1);
+        if self.mailbox.send(Message::Flush(reply)).is_ok() {
+            let _ = done.recv();
         }
     }
 }
@@ -125,9 +164,7 @@ impl<S: Scenario> StrategyHandle<S> for ActorHandle<S> {
 
     fn write(&mut self, op: &S::Write) -> S::WriteOutput {
         let (reply, ack) = channel::bounded(1);
-        self.mailbox
-            .send(Message::Write(op.clone(), reply))
-            .expect("the actor has stopped: its strategy was dropped");
+        self.send(Message::Write(op.clone(), reply));
         ack.recv()
             .expect("the actor's writer thread stopped before acknowledging")
     }

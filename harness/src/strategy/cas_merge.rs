@@ -30,7 +30,7 @@ use scenarios::merge::conflicts;
 use scenarios::{Mergeable, Validate};
 
 use super::snapshot::{Published, SnapshotReader, publish_first};
-use super::{Aborted, Counters, OnConflict, Strategy, StrategyHandle, StrategyOptions, WritePath};
+use super::{Counters, OnConflict, Strategy, StrategyHandle, StrategyOptions, WritePath, Written};
 use crate::sync::Arc;
 
 pub struct CasMerge<S: Mergeable> {
@@ -138,14 +138,14 @@ impl<S: Mergeable> StrategyHandle<S> for CasMergeHandle<S> {
         }
     }
 
-    fn try_write(&mut self, op: &S::Write) -> Result<S::WriteOutput, Aborted> {
+    fn submit(&mut self, op: &S::Write) -> Written<S::WriteOutput> {
         match self.shared.on_conflict {
-            OnConflict::Retry => Ok(self.write(op)),
+            OnConflict::Retry => Written::Applied(self.write(op)),
             OnConflict::Abort => match self.attempt(op) {
-                Attempt::Committed(output) => Ok(output),
+                Attempt::Committed(output) => Written::Applied(output),
                 Attempt::Conflict => {
                     self.tally.aborts += 1;
-                    Err(Aborted)
+                    Written::Aborted
                 }
             },
         }

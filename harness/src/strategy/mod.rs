@@ -12,6 +12,7 @@
 //! [`crate::sync`]; [`registry`] maps command-line names to types.
 
 mod actor;
+mod actor_post;
 mod arc_swap;
 mod cas_merge;
 mod cas_retry;
@@ -33,7 +34,10 @@ use std::sync::Arc;
 use scenarios::{Op, Output, Scenario};
 use serde::{Deserialize, Serialize};
 
+pub use crate::check::consistency::Consistency;
+
 pub use self::actor::Actor;
+pub use self::actor_post::ActorPost;
 pub use self::arc_swap::ArcSwapRcu;
 pub use self::cas_merge::CasMerge;
 pub use self::cas_retry::CasRetry;
@@ -70,8 +74,15 @@ pub trait Strategy<S: Scenario>: Send + Sync + Sized + 'static {
     }
 
     /// Makes every acknowledged write visible to readers. Only strategies
-    /// that batch publication (`staging --publish-every N`) have work to do.
+    /// that batch publication (`staging --publish-every N`) or post writes
+    /// (`actor-post`) have work to do.
     fn flush(&self) {}
+
+    /// The contract its histories keep with `options`
+    /// ([`Consistency`]): what `verify` holds it to by default.
+    fn promise(_options: &StrategyOptions) -> Consistency {
+        Consistency::Linearizable
+    }
 }
 
 /// One thread's access to a [`Strategy`].
@@ -82,10 +93,12 @@ pub trait StrategyHandle<S: Scenario>: Send + 'static {
     /// Applies `op` atomically and returns the model's output for it.
     fn write(&mut self, op: &S::Write) -> S::WriteOutput;
 
-    /// Like [`write`](Self::write), but a strategy configured to give up on
-    /// a conflict (`cas-merge --on-conflict abort`) may apply nothing and say so.
-    fn try_write(&mut self, op: &S::Write) -> Result<S::WriteOutput, Aborted> {
-        Ok(self.write(op))
+    /// The write as the strategy makes it: applied at once, as
+    /// [`write`](Self::write) does, unless the strategy gives up on a
+    /// conflict (`cas-merge --on-conflict abort`) or posts it to be applied
+    /// later (`actor-post`). Runs and recorded histories write this way.
+    fn submit(&mut self, op: &S::Write) -> Written<S::WriteOutput> {
+        Written::Applied(self.write(op))
     }
 
     /// Counters kept by this handle (retries, publishes); the runner adds up
@@ -115,10 +128,32 @@ pub enum WritePath {
     CopyOnWrite,
 }
 
-/// A write that a strategy gave up on, applying nothing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("the write was aborted by a conflict and not applied")]
-pub struct Aborted;
+/// What a write call could tell its caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written<O> {
+    /// Applied before the call returned, with the model's output.
+    Applied(O),
+    /// Given up on a conflict: nothing was applied.
+    Aborted,
+    /// Queued, to be applied after the call returned; its output is never
+    /// seen, and nothing says when readers will see it.
+    Posted,
+}
+
+impl<O> Written<O> {
+    /// Whether the write was accepted: applied, or posted to be.
+    pub fn accepted(&self) -> bool {
+        !matches!(self, Written::Aborted)
+    }
+
+    /// The model's output, if the caller saw it.
+    pub fn output(self) -> Option<O> {
+        match self {
+            Written::Applied(output) => Some(output),
+            Written::Aborted | Written::Posted => None,
+        }
+    }
+}
 
 /// Knobs that some strategies read; the others ignore them.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -37,6 +37,7 @@ strategies! {
     "pl-rwlock" => PlRwLockStrategy,
     "arc-swap" => ArcSwapRcu,
     "actor" => Actor,
+    "actor-post" => ActorPost,
     "cas-retry" => CasRetry,
     "cas-merge" => CasMerge,
     "staging" => Staging,
@@ -54,6 +55,18 @@ pub fn write_path(name: &str) -> Result<WritePath, UnknownStrategy> {
         }
     }
     visit::<scenarios::config::ConfigScenario, _>(name, PathOf)
+}
+
+/// The contract the strategy called `name` keeps with `options`.
+pub fn promise(name: &str, options: &StrategyOptions) -> Result<Consistency, UnknownStrategy> {
+    struct PromiseOf<'a>(&'a StrategyOptions);
+    impl<S: Mergeable> StrategyVisitor<S> for PromiseOf<'_> {
+        type Output = Consistency;
+        fn visit<T: Strategy<S>>(self, _: &'static str) -> Consistency {
+            T::promise(self.0)
+        }
+    }
+    visit::<scenarios::config::ConfigScenario, _>(name, PromiseOf(options))
 }
 
 /// Resolves `all` or a comma-separated list of names, keeping the first of duplicates.
@@ -99,7 +112,7 @@ mod tests {
         for name in NAMES {
             assert_eq!(visit::<ConfigScenario, _>(name, Name), Ok(*name));
         }
-        assert_eq!(NAMES.len(), 10);
+        assert_eq!(NAMES.len(), 11);
     }
 
     #[test]

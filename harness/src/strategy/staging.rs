@@ -13,7 +13,7 @@
 use scenarios::Scenario;
 
 use super::snapshot::{Published, SnapshotReader, publish_first};
-use super::{Counters, Strategy, StrategyHandle, StrategyOptions, WritePath};
+use super::{Consistency, Counters, Strategy, StrategyHandle, StrategyOptions, WritePath};
 use crate::sync::{Arc, Mutex};
 
 pub struct Staging<S: Scenario> {
@@ -76,6 +76,15 @@ impl<S: Scenario> Strategy<S> for Staging<S> {
             shared: Arc::clone(&self.shared),
             reader: SnapshotReader::new(&self.shared.published),
             publishes: 0,
+        }
+    }
+
+    /// Batched publication makes reads lag behind writes: `prefix`.
+    fn promise(options: &StrategyOptions) -> Consistency {
+        if options.publish_every > 1 {
+            Consistency::Prefix
+        } else {
+            Consistency::Linearizable
         }
     }
 

@@ -91,7 +91,7 @@ pub struct Judgement<M: Model> {
     /// `None` when not asked for.
     pub sequential: Option<Outcome<M>>,
     pub prefix: Option<Outcome<M>>,
-    /// Under `prefix`, when it held.
+    /// When the history is linearizable (all 0), or under `prefix` when it held.
     pub staleness: Option<Staleness>,
 }
 
@@ -134,9 +134,6 @@ pub fn judge<M: Model>(
             return None;
         }
         if linearizable {
-            if contract == Consistency::Prefix {
-                staleness = Some(Staleness::none(model, history));
-            }
             return Some(Outcome::Held);
         }
         let (outcome, measured) = weaker(model, history, contract, budget);
@@ -145,6 +142,9 @@ pub fn judge<M: Model>(
     };
     let sequential = outcome(Consistency::Sequential);
     let prefix = outcome(Consistency::Prefix);
+    if linearizable {
+        staleness = Some(Staleness::none(model, history));
+    }
     Judgement {
         linearizability,
         sequential,

@@ -5,6 +5,7 @@
 
 mod deadlock;
 mod racy_swap;
+mod stale_read;
 mod torn_read;
 mod unsynced_merge;
 
@@ -12,12 +13,19 @@ use scenarios::Mergeable;
 
 pub use self::deadlock::Deadlock;
 pub use self::racy_swap::RacySwap;
+pub use self::stale_read::StaleRead;
 pub use self::torn_read::TornRead;
 pub use self::unsynced_merge::UnsyncedMerge;
 use super::registry::StrategyVisitor;
 
 /// Every mutant's name.
-pub const NAMES: &[&str] = &["racy-swap", "deadlock", "unsynced-merge", "torn-read"];
+pub const NAMES: &[&str] = &[
+    "racy-swap",
+    "deadlock",
+    "unsynced-merge",
+    "torn-read",
+    "stale-read",
+];
 
 /// Calls `visitor` with the mutant called `name`, if there is one.
 pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Option<V::Output> {
@@ -26,6 +34,7 @@ pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Opt
         "deadlock" => Some(visitor.visit::<Deadlock<S>>("deadlock")),
         "unsynced-merge" => Some(visitor.visit::<UnsyncedMerge<S>>("unsynced-merge")),
         "torn-read" => Some(visitor.visit::<TornRead<S>>("torn-read")),
+        "stale-read" => Some(visitor.visit::<StaleRead<S>>("stale-read")),
         _ => None,
     }
 }
