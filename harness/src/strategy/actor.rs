@@ -53,21 +53,7 @@ impl<S: Scenario> Strategy<S> for Actor<S> {
     type Handle = ActorHandle<S>;
 
     fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
-        let shared = Arc::new(Shared {
-            current: publish_first(initial.clone()),
-            publishes: AtomicU64::new(0),
-        });
-        let (mailbox, inbox) = channel::unbounded();
-        let writer_shared = Arc::clone(&shared);
-        let writer = thread::Builder::new()
-            .name("actor-writer".into())
-            .spawn(move || run_writer(&*scenario, &writer_shared, initial, &inbox))
-            .expect("spawn the actor's writer thread");
-        Self {
-            shared,
-            mailbox,
-            writer: Some(writer),
-        }
+        Self::with_mailbox(scenario, initial, None)
     }
 
     fn handle(&self) -> ActorHandle<S> {
@@ -148,6 +134,30 @@ impl<S: Scenario> ActorHandle<S> {
 }
 
 impl<S: Scenario> Actor<S> {
+    /// Starts the writer thread; `capacity` bounds the mailbox (a send then
+    /// waits for room), `None` leaves it unbounded.
+    pub(super) fn with_mailbox(
+        scenario: Arc<S>,
+        initial: S::State,
+        capacity: Option<usize>,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            current: publish_first(initial.clone()),
+            publishes: AtomicU64::new(0),
+        });
+        let (mailbox, inbox) = capacity.map_or_else(channel::unbounded, channel::bounded);
+        let writer_shared = Arc::clone(&shared);
+        let writer = thread::Builder::new()
+            .name("actor-writer".into())
+            .spawn(move || run_writer(&*scenario, &writer_shared, initial, &inbox))
+            .expect("spawn the actor's writer thread");
+        Self {
+            shared,
+            mailbox,
+            writer: Some(writer),
+        }
+    }
+
     /// Waits until the writer has applied and published everything sent so far.
     pub(super) fn drain(&self) {
         let (reply, done) = channel::bounded(1);

@@ -7,15 +7,20 @@
 //! model's output and that a read, even the writer's own next one, may not
 //! see the write yet. Writes are still applied one at a time in mailbox
 //! order and readers see published snapshots, which only grow: the
-//! contract it keeps is `prefix`, not `linearizable`. `flush` waits until
-//! the mailbox is drained. Choose it when updates must never block their
-//! caller and readers may lag by a few writes.
+//! contract it keeps is `prefix`, not `linearizable`. The mailbox holds at
+//! most [`MAILBOX`] writes: when writers outrun the writer thread, a post
+//! waits for room rather than letting the queue (and the staleness of
+//! reads) grow without bound. `flush` waits until the mailbox is drained.
+//! Choose it when updates must not wait for each other and readers may lag.
 
 use scenarios::Scenario;
 
 use super::actor::ActorHandle;
 use super::{Actor, Consistency, Counters, Strategy, StrategyHandle, StrategyOptions, Written};
 use crate::sync::Arc;
+
+/// Most writes waiting in the mailbox.
+pub const MAILBOX: usize = 1024;
 
 pub struct ActorPost<S: Scenario>(Actor<S>);
 
@@ -24,8 +29,8 @@ pub struct ActorPostHandle<S: Scenario>(ActorHandle<S>);
 impl<S: Scenario> Strategy<S> for ActorPost<S> {
     type Handle = ActorPostHandle<S>;
 
-    fn new(scenario: Arc<S>, initial: S::State, options: &StrategyOptions) -> Self {
-        Self(Actor::new(scenario, initial, options))
+    fn new(scenario: Arc<S>, initial: S::State, _: &StrategyOptions) -> Self {
+        Self(Actor::with_mailbox(scenario, initial, Some(MAILBOX)))
     }
 
     fn handle(&self) -> ActorPostHandle<S> {

@@ -35,7 +35,7 @@ use super::history::{Model, Operation};
 use super::linearizability::{Verdict, check};
 
 /// A contract, strongest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Consistency {
     Linearizable,
