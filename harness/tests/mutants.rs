@@ -55,7 +55,8 @@ caught! {
     // client's reads go back in time, and prefix (monotonic reads) is the
     // weakest that does.
     stale_read_breaks_monotonic_reads: "stale-read", ledger(), held_to(Consistency::Prefix)
-        => Finding::Violated { contract: Consistency::Prefix, .. },
+        => Finding::Violated { contract: Consistency::Prefix, counterexample }
+            if stuck_line(counterexample).contains("Read("),
 }
 
 /// The seeds' naive wrapper (a read-compute-store with no synchronization)
@@ -109,6 +110,14 @@ fn writes_only(runs: usize) -> VerifyConfig {
         workload: Workload::new(0.0, KeyDist::Uniform).expect("a valid ratio"),
         ..VerifyConfig::default()
     }
+}
+
+/// The line of a counterexample naming the operation that cannot be placed.
+fn stuck_line(counterexample: &str) -> &str {
+    counterexample
+        .lines()
+        .find(|line| line.starts_with("cannot be placed"))
+        .unwrap_or_default()
 }
 
 /// Default settings, held to `contract` whatever the strategy promises.

@@ -50,7 +50,11 @@ pub(super) struct Prefix<'a, M: Model> {
     applied: usize,
     resume: (usize, u8),
     steps: u64,
-    deepest: Option<(usize, usize)>,
+    /// Reads taken and the read left, at the dead end with every write
+    /// placed that took the most reads.
+    deepest_read: Option<(usize, usize)>,
+    /// Depth and the earliest unplaced write, at the deepest other dead end.
+    deepest_write: Option<(usize, usize)>,
 }
 
 /// What a successful search found: the write order and, per client, each
@@ -100,7 +104,8 @@ impl<'a, M: Model> Prefix<'a, M> {
             applied: 0,
             resume: (0, 0),
             steps: 0,
-            deepest: None,
+            deepest_read: None,
+            deepest_write: None,
         };
         search.take_reads();
         search
@@ -110,9 +115,11 @@ impl<'a, M: Model> Prefix<'a, M> {
         self.steps
     }
 
-    /// The operation the deepest dead end could not place.
+    /// The operation a dead end could not place: a read left over once
+    /// every write was placed if there was one (the most telling), else a
+    /// write no order could place.
     pub fn stuck(&self) -> Option<usize> {
-        self.deepest.map(|(_, op)| op)
+        self.deepest_read.or(self.deepest_write).map(|(_, op)| op)
     }
 
     /// Runs up to `steps` more steps, or until `deadline`.
@@ -179,9 +186,26 @@ impl<'a, M: Model> Prefix<'a, M> {
                 }
             }
         }
-        let stuck = self.pending_read().filter(|_| self.unplaced.is_empty());
-        let stuck = stuck.or_else(|| self.unplaced.first().map(|&rank| self.writes[rank]));
-        self.backtrack(stuck)
+        self.note_dead_end();
+        self.backtrack()
+    }
+
+    fn note_dead_end(&mut self) {
+        let taken: usize = self.taken_at.iter().map(Vec::len).sum();
+        let deeper =
+            |deepest: Option<(usize, usize)>, depth| deepest.is_none_or(|(d, _)| depth > d);
+        if self.unplaced.is_empty() {
+            if let Some(read) = self.pending_read()
+                && deeper(self.deepest_read, taken)
+            {
+                self.deepest_read = Some((taken, read));
+            }
+        } else if let Some(&rank) = self.unplaced.first() {
+            let depth = self.stack.len() + taken;
+            if deeper(self.deepest_write, depth) {
+                self.deepest_write = Some((depth, self.writes[rank]));
+            }
+        }
     }
 
     fn try_place(&mut self, rank: usize, choice: u8) -> bool {
@@ -257,13 +281,7 @@ impl<'a, M: Model> Prefix<'a, M> {
         }
     }
 
-    fn backtrack(&mut self, stuck: Option<usize>) -> bool {
-        let depth = self.stack.len() + self.taken_at.iter().map(Vec::len).sum::<usize>();
-        if let Some(stuck) = stuck
-            && self.deepest.is_none_or(|(deepest, _)| depth > deepest)
-        {
-            self.deepest = Some((depth, stuck));
-        }
+    fn backtrack(&mut self) -> bool {
         let Some(frame) = self.stack.pop() else {
             return false;
         };
