@@ -84,16 +84,6 @@ pub(super) fn shrink<M: Model>(
     explain(model, ops, shrinker.target.as_ref(), shrinking)
 }
 
-/// What the operations other than the target make of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Rest {
-    /// They are linearizable, and a state along their linearization gives its output.
-    Explains,
-    /// They are linearizable, and no state along it does.
-    Unexplained,
-    NotLinearizable,
-}
-
 struct Shrinker<'a, M: Model> {
     model: &'a M,
     limits: &'a ShrinkLimits,
@@ -115,11 +105,7 @@ impl<'a, M: Model> Shrinker<'a, M> {
         };
         let target = ops[stuck].clone();
         let rest: Vec<Op<M>> = ops.iter().filter(|op| **op != target).cloned().collect();
-        let without_target = self.explains(&rest, &target);
-        if without_target == Some(Rest::NotLinearizable) {
-            return self.not_one_operations_alone(ops);
-        }
-        self.exempt = without_target == Some(Rest::Unexplained);
+        self.exempt = self.explains(&rest, &target) == Some(false);
         self.target = Some(target.clone());
         if self.accepts(std::slice::from_ref(&target)) == Some(true) {
             return (vec![target], self.outcome());
@@ -127,31 +113,6 @@ impl<'a, M: Model> Shrinker<'a, M> {
         let prefix = self.earliest_failure(ops);
         let best = self.remove_chunks(prefix);
         (best, self.outcome())
-    }
-
-    /// When the history is not linearizable even without the target (the
-    /// failure lies between operations, such as two reads of writes whose
-    /// outputs were not observed), no candidate can keep the rules: the
-    /// shortest failing prefix in call order, which keeps every write the
-    /// reads in it may have seen.
-    fn not_one_operations_alone(&mut self, mut by_call: Vec<Op<M>>) -> (Vec<Op<M>>, Shrinking) {
-        by_call.sort_by_key(|op| op.call);
-        let (mut passes, mut fails) = (0, by_call.len());
-        while fails - passes > 1 && self.stopped.is_none() {
-            let middle = (passes + fails) / 2;
-            if self.decide(&by_call[..middle]).0 == Some(Decision::NotLinearizable) {
-                fails = middle;
-            } else {
-                passes = middle;
-            }
-        }
-        by_call.truncate(fails);
-        let reason = self.stopped.take().unwrap_or_else(|| {
-            "the failure is not one operation's alone; this is the shortest failing prefix in \
-             call order"
-                .to_owned()
-        });
-        (by_call, Shrinking::StoppedEarly(reason))
     }
 
     fn outcome(&mut self) -> Shrinking {
@@ -242,9 +203,8 @@ impl<'a, M: Model> Shrinker<'a, M> {
             .collect();
         let target = self.target.clone().expect("set before any candidate");
         match self.explains(&rest, &target)? {
-            Rest::Explains => {}
-            Rest::Unexplained if self.exempt => {}
-            Rest::Unexplained | Rest::NotLinearizable => return Some(false),
+            false if !self.exempt => return Some(false),
+            _ => {}
         }
         match self.decide(candidate).0? {
             Decision::NotLinearizable => Some(true),
@@ -254,32 +214,33 @@ impl<'a, M: Model> Shrinker<'a, M> {
     }
 
     /// Whether `rest` is linearizable and some state along its
-    /// linearization gives `target`'s output; `None` if undecided.
-    fn explains(&mut self, rest: &[Op<M>], target: &Op<M>) -> Option<Rest> {
+    /// linearization gives `target`'s output; `Some(false)` if `rest` is
+    /// not linearizable or no state does, `None` if undecided.
+    fn explains(&mut self, rest: &[Op<M>], target: &Op<M>) -> Option<bool> {
         let (decision, search) = self.decide(rest);
         match decision? {
             Decision::Linearizable => {}
-            Decision::NotLinearizable => return Some(Rest::NotLinearizable),
+            Decision::NotLinearizable => return Some(false),
             Decision::Undecided => return None,
         }
         let linearization = search.expect("decided").linearization();
         let Some(observed) = &target.output else {
-            return Some(Rest::Explains);
+            return Some(true);
         };
         let gives = |state: &M::State| self.model.step(state, &target.input).1 == *observed;
         let mut state = self.model.init();
         if gives(&state) {
-            return Some(Rest::Explains);
+            return Some(true);
         }
         for (op, applied) in linearization {
             if applied {
                 state = self.model.step(&state, &rest[op].input).0;
                 if gives(&state) {
-                    return Some(Rest::Explains);
+                    return Some(true);
                 }
             }
         }
-        Some(Rest::Unexplained)
+        Some(false)
     }
 
     /// A bounded search, counted against the total; no decision once that is spent.
