@@ -37,11 +37,12 @@ pub const CONTRACTS: &str = "Contracts (--consistency), strongest first:
                 (writes wait for the writer) and staging --publish-every 1 promise it.
   sequential    one order that respects each client's own order, not real time across clients:
                 a client sees its own writes, another's may arrive late.
-  prefix        the writes alone are linearizable (none lost, none twice); each read sees the
-                state after some prefix of them; a client's reads never go back. A client need
-                not see its own write at once. Immutable sharing with batched publication
-                (staging --publish-every N>1) and the posting mailbox (actor-post), the seeds'
-                eventually consistent designs, promise it.
+  prefix        the writes alone are linearizable (in real-time order, none twice); each read
+                sees the state after some prefix of them; a client's reads never go back. A client
+                need not see its own write at once, and a lost write shows only through an output
+                that depends on it (verify also counts writes in the final state). Immutable sharing
+                with batched publication (staging --publish-every N>1) and the posting mailbox
+                (actor-post), the seeds' eventually consistent designs, promise it.
 Under prefix, a read's staleness is the number of writes that had returned before it was called
 and that it did not see (max and p99 are reported; a linearizable history has 0).";
 

@@ -5,11 +5,13 @@
 //!   time and gives every observed output ([`linearizability`]);
 //! * `sequential`: one total order that respects each client's own order
 //!   (not real time across clients) and gives every output;
-//! * `prefix`: the writes alone are linearizable (none lost, each applied
-//!   once, in an order consistent with real time among writes); every read
+//! * `prefix`: the writes alone are linearizable (each applied once, in an
+//!   order consistent with real time among writes); every read
 //!   gives what the model gives after some prefix of that order; each
 //!   client's reads see prefixes that never shrink. A client need not see
-//!   its own writes at once.
+//!   its own writes at once, and a read may keep seeing an old prefix, so
+//!   a lost write shows only through an output that depends on it (`verify`
+//!   also counts writes against the final state).
 //!
 //! A linearizable history keeps the other two, so they are searched only
 //! when linearizability fails. Neither of the other two implies the other,
