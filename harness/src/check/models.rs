@@ -143,3 +143,33 @@ fn with(state: &KvState, key: &str, value: String) -> KvState {
     next.insert(key.to_owned(), value);
     Arc::new(next)
 }
+
+/// Register operations for tests: a write of `value`, a read of `value`,
+/// each by `client` from `call` to `ret`.
+#[cfg(test)]
+pub(crate) mod register_ops {
+    use super::{RegisterInput, RegisterOutput};
+    use crate::check::history::Operation;
+
+    pub type RegisterOp = Operation<RegisterInput, RegisterOutput>;
+
+    pub fn write(client: u64, call: u64, ret: u64, value: i64) -> RegisterOp {
+        Operation {
+            client,
+            call,
+            ret: Some(ret),
+            input: RegisterInput::Write { value },
+            output: Some(RegisterOutput::Written {}),
+        }
+    }
+
+    pub fn read(client: u64, call: u64, ret: u64, value: Option<i64>) -> RegisterOp {
+        Operation {
+            client,
+            call,
+            ret: Some(ret),
+            input: RegisterInput::Read,
+            output: Some(RegisterOutput::Read { value }),
+        }
+    }
+}

@@ -171,6 +171,26 @@ fn dead_end(steps: u64, deadline: Instant) -> bool {
     steps % CLOCK_EVERY == 0 && Instant::now() > deadline
 }
 
+/// The state after placing `operation` on `state`: applied (`choice` 0),
+/// if the model gives its observed output, or as having had no effect
+/// (`choice` 1), if it is uncertain.
+fn placed<M: Model>(
+    model: &M,
+    state: &M::State,
+    operation: &Operation<M::Input, M::Output>,
+    choice: u8,
+) -> Option<M::State> {
+    match choice {
+        0 => {
+            let (next, output) = model.step(state, &operation.input);
+            let explained = operation.output.as_ref().is_none_or(|seen| *seen == output);
+            explained.then_some(next)
+        }
+        _ if operation.uncertain() => Some(state.clone()),
+        _ => None,
+    }
+}
+
 /// Fewest steps a bisection probe gets.
 const LEAST_PROBE_STEPS: u64 = 100_000;
 

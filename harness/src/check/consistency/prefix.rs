@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use super::sequential::by_client;
-use super::{Searched, dead_end};
+use super::{Searched, dead_end, placed};
 use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
 use crate::check::history::{Model, Operation};
 
@@ -211,20 +211,8 @@ impl<'a, M: Model> Prefix<'a, M> {
     fn try_place(&mut self, rank: usize, choice: u8) -> bool {
         let op = self.writes[rank];
         let operation = &self.ops[op];
-        let next = match choice {
-            0 => {
-                let (next, output) = self.model.step(&self.state, &operation.input);
-                if operation
-                    .output
-                    .as_ref()
-                    .is_some_and(|seen| *seen != output)
-                {
-                    return false;
-                }
-                next
-            }
-            _ if operation.uncertain() => self.state.clone(),
-            _ => return false,
+        let Some(next) = placed(self.model, &self.state, operation, choice) else {
+            return false;
         };
         let next_fingerprint = fingerprint(&next);
         let taken = self.taken ^ self.zobrist[op];

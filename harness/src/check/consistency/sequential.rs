@@ -12,7 +12,7 @@
 
 use std::time::Instant;
 
-use super::{Searched, dead_end};
+use super::{Searched, dead_end, placed};
 use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
 use crate::check::history::{Model, Operation};
 
@@ -119,20 +119,8 @@ impl<'a, M: Model> Sequential<'a, M> {
 
     fn try_take(&mut self, client: usize, op: usize, choice: u8) -> bool {
         let operation = &self.ops[op];
-        let next = match choice {
-            0 => {
-                let (next, output) = self.model.step(&self.state, &operation.input);
-                if operation
-                    .output
-                    .as_ref()
-                    .is_some_and(|seen| *seen != output)
-                {
-                    return false;
-                }
-                next
-            }
-            _ if operation.uncertain() => self.state.clone(),
-            _ => return false,
+        let Some(next) = placed(self.model, &self.state, operation, choice) else {
+            return false;
         };
         let next_fingerprint = fingerprint(&next);
         let taken = self.taken ^ self.zobrist[op];

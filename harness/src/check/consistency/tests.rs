@@ -1,27 +1,6 @@
 use super::*;
-use crate::check::models::{Register, RegisterInput, RegisterOutput};
-
-type RegisterOp = Operation<RegisterInput, RegisterOutput>;
-
-fn write(client: u64, call: u64, ret: u64, value: i64) -> RegisterOp {
-    Operation {
-        client,
-        call,
-        ret: Some(ret),
-        input: RegisterInput::Write { value },
-        output: Some(RegisterOutput::Written {}),
-    }
-}
-
-fn read(client: u64, call: u64, ret: u64, value: Option<i64>) -> RegisterOp {
-    Operation {
-        client,
-        call,
-        ret: Some(ret),
-        input: RegisterInput::Read,
-        output: Some(RegisterOutput::Read { value }),
-    }
-}
+use crate::check::models::Register;
+use crate::check::models::register_ops::{RegisterOp, read, write};
 
 /// Which contracts `history` keeps, strongest first.
 fn kept(history: &[RegisterOp]) -> Vec<Consistency> {

@@ -348,37 +348,8 @@ fn events_in_time_order<I, O>(ops: &[Operation<I, O>]) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::models::register_ops::{read, write};
     use crate::check::models::{Register, RegisterInput, RegisterOutput};
-
-    fn write(
-        client: u64,
-        call: u64,
-        ret: u64,
-        value: i64,
-    ) -> Operation<RegisterInput, RegisterOutput> {
-        Operation {
-            client,
-            call,
-            ret: Some(ret),
-            input: RegisterInput::Write { value },
-            output: Some(RegisterOutput::Written {}),
-        }
-    }
-
-    fn read(
-        client: u64,
-        call: u64,
-        ret: u64,
-        value: Option<i64>,
-    ) -> Operation<RegisterInput, RegisterOutput> {
-        Operation {
-            client,
-            call,
-            ret: Some(ret),
-            input: RegisterInput::Read,
-            output: Some(RegisterOutput::Read { value }),
-        }
-    }
 
     fn run(ops: &[Operation<RegisterInput, RegisterOutput>]) -> Progress {
         let far = Instant::now() + std::time::Duration::from_secs(60);
