@@ -204,8 +204,8 @@ pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
     let count = violation.ops.len();
     let mut out = fit(
         &format!(
-            "not {}: {count} of {} operations (the shortest failing prefix in call order that \
-             bisection found), one line per operation",
+            "not {}: {count} of {} operations (cut at the earliest return bisection found \
+             failing; those running then are pending), one line per operation",
             violation.contract, violation.of
         ),
         max,

@@ -74,8 +74,9 @@ pub enum Outcome<M: Model> {
     Unknown(String),
 }
 
-/// A history that breaks a contract, cut to the shortest prefix (in call
-/// order) that bisection found still breaking it.
+/// A history that breaks a contract, cut at the earliest time that
+/// bisection found it already broken: the operations called by then, in
+/// call order, those still running pending.
 #[derive(Clone, Debug)]
 pub struct Violation<M: Model> {
     pub contract: Consistency,
@@ -218,8 +219,8 @@ fn weaker<M: Model>(
     (outcome, staleness)
 }
 
-/// The shortest failing prefix in call order that bisection finds, each
-/// probe bounded by steps (so the result depends on the history alone).
+/// The shortest failing cut that bisection finds over the return times,
+/// each probe bounded by steps (so the result depends on the history alone).
 fn cut<M: Model>(
     model: &M,
     history: &[Operation<M::Input, M::Output>],
@@ -228,28 +229,66 @@ fn cut<M: Model>(
 ) -> Violation<M> {
     let mut order: Vec<usize> = (0..history.len()).collect();
     order.sort_by_key(|&i| (history[i].call, i));
-    let prefix = |k: usize| -> Vec<_> { order[..k].iter().map(|&i| history[i].clone()).collect() };
+    let mut times: Vec<u64> = history.iter().filter_map(|op| op.ret).collect();
+    times.sort_unstable();
+    times.dedup();
     let limit = whole.steps.saturating_mul(2).max(LEAST_PROBE_STEPS);
     let far = super::deadline_after(Duration::MAX);
-    let in_call_order = |stuck: usize| order.iter().position(|&i| i == stuck);
-    let (mut fits, mut fails) = (0, history.len());
-    let mut stuck = whole.stuck.and_then(in_call_order);
-    while fits + 1 < fails {
+    let (mut fits, mut fails) = (0, times.len());
+    let mut stuck = whole
+        .stuck
+        .and_then(|stuck| order.iter().position(|&i| i == stuck));
+    while fits < fails {
         let middle = (fits + fails) / 2;
-        let probe = search(model, &prefix(middle), contract, limit, far);
+        let probe = search(
+            model,
+            &cut_at(history, &order, times[middle]),
+            contract,
+            limit,
+            far,
+        );
         if probe.searched == Searched::Violated {
             fails = middle;
             stuck = probe.stuck;
         } else {
-            fits = middle;
+            fits = middle + 1;
         }
     }
     Violation {
         contract,
-        ops: prefix(fails),
+        ops: cut_at(
+            history,
+            &order,
+            times.get(fails).copied().unwrap_or(u64::MAX),
+        ),
         of: history.len(),
         stuck,
     }
+}
+
+/// The history (`order` is its call order) as it stood at time `at`: the
+/// operations called by then, in call order, those still running pending
+/// (they may or may not take effect, their outputs unseen). Keeping such an
+/// output could make it depend on a write called after `at` and left out,
+/// and so fail a cut of a history that keeps the contract.
+fn cut_at<I: Clone, O: Clone>(
+    history: &[Operation<I, O>],
+    order: &[usize],
+    at: u64,
+) -> Vec<Operation<I, O>> {
+    order
+        .iter()
+        .map(|&i| &history[i])
+        .take_while(|operation| operation.call <= at)
+        .map(|operation| {
+            let mut operation = operation.clone();
+            if operation.ret.is_none_or(|ret| ret > at) {
+                operation.ret = None;
+                operation.output = None;
+            }
+            operation
+        })
+        .collect()
 }
 
 /// What a bounded search of a weaker contract found.

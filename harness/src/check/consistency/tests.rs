@@ -173,3 +173,30 @@ fn a_violation_is_cut_to_the_shortest_failing_prefix_in_call_order() {
         history[3]
     );
 }
+
+#[test]
+fn an_operation_running_at_the_cut_is_pending_in_the_violation() {
+    // The first read sees the write called after it: fine as a whole, but
+    // a cut keeping that read's output and not the write would fail.
+    let history = [
+        read(1, 0, 100, Some(5)),
+        write(0, 10, 20, 5),
+        read(2, 110, 111, Some(5)),
+        read(2, 120, 121, None),
+    ];
+    let judgement = judge(
+        &Register,
+        &history,
+        &[Consistency::Prefix],
+        Duration::from_secs(5),
+        1,
+    );
+    let Some(Outcome::Violated(violation)) = judgement.prefix else {
+        panic!("prefix must fail");
+    };
+    assert_eq!(violation.ops.len(), 4);
+    assert_eq!(
+        violation.ops[violation.stuck.expect("a read was stuck")],
+        history[3]
+    );
+}
