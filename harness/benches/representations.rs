@@ -32,7 +32,8 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
-use scenarios::registry::{self, ScenarioOptions, ScenarioVisitor};
+use harness::catalog::builtin::{self as registry, ScenarioOptions, ScenarioVisitor};
+use harness::check::Memoizable;
 use scenarios::{Increments, KeyDist, Mergeable, Op, Scenario, Workload, repr};
 
 /// Operations pre-generated per benchmark.
@@ -101,7 +102,10 @@ struct OneRepr<'g, 'c> {
 impl ScenarioVisitor for OneRepr<'_, '_> {
     type Output = ();
 
-    fn visit<S: Increments + Mergeable>(self, scenario: S) {
+    fn visit<S: Increments + Mergeable>(self, scenario: S)
+    where
+        S::State: Memoizable,
+    {
         for &size in sizes() {
             let id = BenchmarkId::new(self.repr, size);
             match self.cost {

@@ -33,10 +33,11 @@ use std::time::{Duration, Instant};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use criterion::{criterion_group, criterion_main};
+use harness::catalog::builtin::{self as scenarios_registry, ScenarioOptions, ScenarioVisitor};
+use harness::check::Memoizable;
 use harness::runner::thread_seed;
 use harness::strategy::registry::{self as strategies, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
-use scenarios::registry::{self as scenarios_registry, ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, KeyDist, Mergeable, Op, Scenario, Workload};
 
 /// The size of every scenario's state: `harness run`'s default.
@@ -86,7 +87,10 @@ struct EveryStrategy<'g, 'c> {
 impl ScenarioVisitor for EveryStrategy<'_, '_> {
     type Output = ();
 
-    fn visit<S: Increments + Mergeable>(self, scenario: S) {
+    fn visit<S: Increments + Mergeable>(self, scenario: S)
+    where
+        S::State: Memoizable,
+    {
         let scenario = Arc::new(scenario);
         for name in strategies::NAMES {
             let cell = OneStrategy {

@@ -30,6 +30,7 @@ use harness::check::verify::{VerifyConfig, verify};
 use harness::conformance::{concurrent_increments, sequential_equivalence};
 use harness::report::format_nanos;
 use harness::runner::{RunConfig, Sampling, StopAfter, run};
+use harness::slowed::Slowed;
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use harness::sync::{Arc, Mutex};
 use scenarios::config::ConfigScenario;
@@ -90,7 +91,7 @@ fn main() {
     );
 
     let report = verify::<_, CowMutex<_>>(
-        LedgerScenario::new(LedgerVariant::Mixed),
+        Slowed::new(LedgerScenario::new(LedgerVariant::Mixed)),
         &VerifyConfig::default(),
     );
     assert!(report.verified(), "{}", report.describe());
@@ -138,7 +139,10 @@ mod tests {
             runs: 2,
             ..VerifyConfig::default()
         };
-        let report = verify::<_, CowMutex<_>>(LedgerScenario::new(LedgerVariant::Mixed), &config);
+        let report = verify::<_, CowMutex<_>>(
+            Slowed::new(LedgerScenario::new(LedgerVariant::Mixed)),
+            &config,
+        );
         assert!(report.verified(), "{}", report.describe());
     }
 

@@ -55,7 +55,10 @@ pub fn sequential_equivalence<S: Scenario, T: Strategy<S>>(
     size: usize,
     ops: usize,
     seed: u64,
-) -> Result<(), ConformanceError> {
+) -> Result<(), ConformanceError>
+where
+    S::State: PartialEq,
+{
     let scenario = Arc::new(scenario);
     let mut model = scenario.initial_state(size);
     let strategy = T::new(

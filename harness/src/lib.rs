@@ -20,6 +20,7 @@
 //! * [`cli`]: the `harness` command line on top of all that.
 
 pub mod calibrate;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod conformance;
@@ -29,6 +30,7 @@ pub mod machine;
 pub mod plan;
 pub mod report;
 pub mod runner;
+pub mod slowed;
 pub mod stats;
 pub mod strategy;
 pub mod sweep;

@@ -231,7 +231,7 @@ fn every_scenario_runs_in_every_representation() {
             .iter()
             .map(|r| r["scenario"].as_str().unwrap())
             .collect();
-        for name in scenarios::registry::NAMES {
+        for name in harness::catalog::builtin::NAMES {
             assert_eq!(
                 scenarios.iter().filter(|s| *s == name).count(),
                 2,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use harness::check::interleavings::{Case, explain, run_case};
+use harness::slowed::Slowed;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyOptions};
@@ -30,8 +31,8 @@ impl Shape {
         self.threads.iter().map(Vec::len).sum()
     }
 
-    fn case(&self, scenario: &LedgerScenario) -> Case<LedgerScenario> {
-        let op = |seed: &u64| -> Op<LedgerScenario> {
+    fn case(&self, scenario: &Ledger) -> Case<Ledger> {
+        let op = |seed: &u64| -> Op<Ledger> {
             let workload = Workload::new(0.5, KeyDist::Uniform).expect("a valid ratio");
             let mut ops = scenario.generate(SIZE, &workload, *seed);
             ops.next().expect("an endless stream")
@@ -48,6 +49,9 @@ impl Shape {
         }
     }
 }
+
+/// The ledger, as the harness runs it.
+type Ledger = Slowed<LedgerScenario>;
 
 /// Two players: operations collide.
 const SIZE: usize = 2;
@@ -67,8 +71,8 @@ fn shapes() -> impl proptest::strategy::Strategy<Value = Shape> {
 }
 
 /// Runs `cases` generated scenarios on `T`, each `repeats` times.
-fn check_generated<T: Strategy<LedgerScenario>>(
-    scenario: LedgerScenario,
+fn check_generated<T: Strategy<Ledger>>(
+    scenario: Ledger,
     cases: u32,
     repeats: usize,
 ) -> Result<(), TestError<Shape>> {
@@ -90,11 +94,15 @@ fn check_generated<T: Strategy<LedgerScenario>>(
 
 struct Generated;
 
-impl StrategyVisitor<LedgerScenario> for Generated {
+impl StrategyVisitor<Ledger> for Generated {
     type Output = Result<(), String>;
-    fn visit<T: Strategy<LedgerScenario>>(self, name: &'static str) -> Self::Output {
-        check_generated::<T>(LedgerScenario::new(LedgerVariant::Mixed), 32, 3)
-            .map_err(|error| format!("{name}: {error}"))
+    fn visit<T: Strategy<Ledger>>(self, name: &'static str) -> Self::Output {
+        check_generated::<T>(
+            Slowed::new(LedgerScenario::new(LedgerVariant::Mixed)),
+            32,
+            3,
+        )
+        .map_err(|error| format!("{name}: {error}"))
     }
 }
 
@@ -113,7 +121,10 @@ fn every_strategy_explains_every_generated_scenario() {
 
 #[test]
 fn a_lost_update_shrinks_to_a_few_concurrent_writes() {
-    let slow = LedgerScenario::with(LedgerVariant::Mixed, Duration::from_millis(5));
+    let slow = Slowed::by(
+        LedgerScenario::new(LedgerVariant::Mixed),
+        Duration::from_millis(5),
+    );
     let Err(TestError::Fail(reason, minimal)) = check_generated::<RacySwap<_>>(slow, 64, 5) else {
         panic!("racy-swap's lost updates were not found");
     };

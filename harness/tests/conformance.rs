@@ -5,12 +5,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use harness::catalog::builtin::{ScenarioOptions, ScenarioVisitor};
+use harness::check::Memoizable;
 use harness::conformance::{ConformanceError, concurrent_increments, sequential_equivalence};
+use harness::slowed::Slowed;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use scenarios::config::{Config, ConfigScenario, ConfigWrite};
-use scenarios::registry::{ScenarioOptions, ScenarioVisitor};
 use scenarios::{Increments, Mergeable, Scenario};
 
 /// Which conformance check to run.
@@ -30,7 +32,10 @@ struct EveryStrategy<'a> {
 
 impl ScenarioVisitor for EveryStrategy<'_> {
     type Output = Self;
-    fn visit<S: Increments + Mergeable>(mut self, scenario: S) -> Self {
+    fn visit<S: Increments + Mergeable>(mut self, scenario: S) -> Self
+    where
+        S::State: Memoizable,
+    {
         for name in registry::NAMES {
             let run = RunCheck {
                 scenario: scenario.clone(),
@@ -49,7 +54,10 @@ struct RunCheck<S> {
     check: Check,
 }
 
-impl<S: Increments + Mergeable> StrategyVisitor<S> for RunCheck<S> {
+impl<S: Increments + Mergeable> StrategyVisitor<S> for RunCheck<S>
+where
+    S::State: Memoizable,
+{
     type Output = Result<(), ConformanceError>;
     fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {
         match self.check {
@@ -67,7 +75,7 @@ impl<S: Increments + Mergeable> StrategyVisitor<S> for RunCheck<S> {
 /// `check` on every scenario, in every representation, for every strategy.
 fn failures(check: Check) -> Vec<String> {
     let mut failures = Vec::new();
-    for scenario in scenarios::registry::NAMES {
+    for scenario in harness::catalog::builtin::NAMES {
         for repr in scenarios::repr::NAMES {
             let options = ScenarioOptions {
                 repr: (*repr).to_owned(),
@@ -79,7 +87,7 @@ fn failures(check: Check) -> Vec<String> {
                 label: &label,
                 failures: Vec::new(),
             };
-            let done = scenarios::registry::visit(scenario, &options, visitor).unwrap();
+            let done = harness::catalog::builtin::visit(scenario, &options, visitor).unwrap();
             failures.extend(done.failures);
         }
     }
@@ -213,7 +221,7 @@ fn sequential_check_catches_a_forgotten_write() {
 fn increment_check_catches_lost_updates() {
     // A pause inside each write keeps read-compute-stores in flight even
     // when the writers share one busy core.
-    let slow: ConfigScenario = ConfigScenario::with_write_delay(Duration::from_micros(50));
+    let slow = Slowed::by(ConfigScenario::new(), Duration::from_micros(50));
     let caught = (0..5).any(|_| {
         matches!(
             concurrent_increments::<_, RacySwap<_>>(slow, 8, 4, 200, &StrategyOptions::default()),

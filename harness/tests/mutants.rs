@@ -5,12 +5,12 @@
 
 use std::time::Duration;
 
+use harness::catalog::{self, Runnable};
 use harness::check::consistency::Consistency;
-use harness::check::verify::{Finding, VerifyConfig, VerifyReport, verify};
-use harness::strategy::registry::{self, StrategyVisitor};
-use harness::strategy::{Strategy, mutants};
+use harness::check::verify::{Finding, VerifyConfig, VerifyReport};
+use harness::strategy::{mutants, registry};
 use scenarios::ledger::{LedgerScenario, LedgerVariant};
-use scenarios::{Increments, KeyDist, Mergeable, Workload};
+use scenarios::{KeyDist, Workload};
 
 /// One test per mutant: `test: "name", scenario, config => expected finding`.
 macro_rules! caught {
@@ -94,13 +94,13 @@ fn no_mutant_is_a_real_strategy() {
 }
 
 /// The ledger with transfers, the scenario every mutant is caught on.
-fn ledger() -> LedgerScenario {
-    LedgerScenario::new(LedgerVariant::Mixed)
+fn ledger() -> Box<dyn Runnable> {
+    slow_ledger(Duration::ZERO)
 }
 
 /// The ledger with every write pausing for `delay` first.
-fn slow_ledger(delay: Duration) -> LedgerScenario {
-    LedgerScenario::with(LedgerVariant::Mixed, delay)
+fn slow_ledger(delay: Duration) -> Box<dyn Runnable> {
+    catalog::mergeable(LedgerScenario::new(LedgerVariant::Mixed), delay)
 }
 
 /// Default settings, with no reads and up to `runs` runs.
@@ -137,23 +137,6 @@ fn watchdog(timeout: Duration) -> VerifyConfig {
 }
 
 /// Verifies the mutant called `name`, selected by name as `harness verify` does.
-fn verify_mutant<S: Mergeable + Increments>(
-    name: &str,
-    scenario: S,
-    config: VerifyConfig,
-) -> VerifyReport {
-    mutants::visit(name, Verify { scenario, config }).expect("a mutant's name")
-}
-
-struct Verify<S> {
-    scenario: S,
-    config: VerifyConfig,
-}
-
-impl<S: Mergeable + Increments> StrategyVisitor<S> for Verify<S> {
-    type Output = VerifyReport;
-
-    fn visit<T: Strategy<S>>(self, _: &'static str) -> VerifyReport {
-        verify::<S, T>(self.scenario, &self.config)
-    }
+fn verify_mutant(name: &str, scenario: Box<dyn Runnable>, config: VerifyConfig) -> VerifyReport {
+    scenario.verify(name, &config).expect("a mutant's name")
 }

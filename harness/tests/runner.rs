@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use harness::runner::{RunConfig, RunFailure, Sampling, StopAfter, run};
+use harness::slowed::Slowed;
 use harness::strategy::{
     ArcSwapRcu, MutexStrategy, Staging, Strategy, StrategyHandle, StrategyOptions,
 };
@@ -154,12 +155,12 @@ fn adaptive_sampling_times_some_operations_and_unbounded_sampling_is_refused() {
 
 #[test]
 fn a_worker_whose_warm_up_outlasts_the_run_still_measures_a_block() {
-    let slow_writes = Arc::new(ConfigScenario::with_write_delay(Duration::from_millis(30)));
+    let slow_writes = Arc::new(Slowed::by(ConfigScenario::new(), Duration::from_millis(30)));
     let short = RunConfig {
         warmup: Duration::from_millis(10),
         ..config(1, 0.0, StopAfter::Elapsed(Duration::from_millis(10)))
     };
-    let m = run::<_, MutexStrategy<ConfigScenario>>(&slow_writes, &short).unwrap();
+    let m = run::<_, MutexStrategy<_>>(&slow_writes, &short).unwrap();
     assert!(m.writes >= 1, "{m:?}");
     assert!(m.ops_per_sec > 0.0, "{m:?}");
 }

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use harness::check::Memoizable;
 use harness::check::anomalies::inconsistent_reads;
 use harness::check::blocking::{ProbeConfig, ReadClass, probe_reads};
 use harness::check::consistency::{Consistency, judge};
@@ -15,6 +16,7 @@ use harness::check::linearizability::{Verdict, check};
 use harness::check::record::{RecordConfig, ScenarioHistory, record};
 use harness::check::render::timeline;
 use harness::check::scenario_model::ScenarioModel;
+use harness::slowed::Slowed;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
 use harness::strategy::{ArcSwapRcu, MutexStrategy, Strategy, StrategyOptions};
@@ -55,7 +57,10 @@ fn recorded<S: Mergeable, T: Strategy<S>>(
 fn verdict<S: Mergeable, T: Strategy<S>>(
     scenario: S,
     config: &RecordConfig,
-) -> Verdict<ScenarioModel<S>> {
+) -> Verdict<ScenarioModel<S>>
+where
+    S::State: Memoizable,
+{
     let history = recorded::<S, T>(scenario.clone(), config);
     let model = ScenarioModel {
         scenario,
@@ -111,8 +116,10 @@ fn every_strategys_recorded_ledger_histories_keep_its_promise() {
 
 #[test]
 fn a_racy_read_compute_store_is_caught_with_a_small_counterexample() {
-    let slow: LedgerScenario =
-        LedgerScenario::with(LedgerVariant::Mixed, Duration::from_micros(50));
+    let slow = Slowed::by(
+        LedgerScenario::new(LedgerVariant::Mixed),
+        Duration::from_micros(50),
+    );
     let caught =
         (0..5).find_map(
             |seed| match verdict::<_, RacySwap<_>>(slow, &config(3, 60, seed)) {
@@ -201,7 +208,7 @@ fn probe_config() -> ProbeConfig {
 
 #[test]
 fn a_mutexs_reads_wait_for_a_slow_write_and_arc_swaps_never_do() {
-    let scenario = LedgerScenario::new(LedgerVariant::Mixed);
+    let scenario = Slowed::new(LedgerScenario::new(LedgerVariant::Mixed));
     let mutex = probe_reads::<_, MutexStrategy<_>>(&scenario, &probe_config()).unwrap();
     let arc_swap = probe_reads::<_, ArcSwapRcu<_>>(&scenario, &probe_config()).unwrap();
     println!("mutex: {mutex:?}\narc-swap: {arc_swap:?}");

@@ -9,12 +9,11 @@
 //! and a lost update shows as a version that is too small.
 
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{Repr, Seq, Std};
 use crate::workload::GenContext;
 
@@ -26,26 +25,21 @@ const RELOAD_SHARE: f64 = 1.0 / 16.0;
 const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 1..=60_000;
 
 /// The `config` scenario, with its state in representation `R`.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct ConfigScenario<R = Std> {
-    write_delay: Duration,
     repr: PhantomData<R>,
 }
 
-impl ConfigScenario<Std> {
-    /// The scenario with std collections and no write delay.
-    pub fn new() -> Self {
-        Self::default()
+impl<R> Default for ConfigScenario<R> {
+    fn default() -> Self {
+        Self { repr: PhantomData }
     }
 }
 
-impl<R: Repr> ConfigScenario<R> {
-    /// Every write pauses for `write_delay` before returning.
-    pub fn with_write_delay(write_delay: Duration) -> Self {
-        Self {
-            write_delay,
-            repr: PhantomData,
-        }
+impl ConfigScenario<Std> {
+    /// The scenario with std collections.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 
@@ -173,7 +167,6 @@ impl<R: Repr> Scenario for ConfigScenario<R> {
     }
 
     fn write(&self, config: &mut Config<R>, op: &ConfigWrite) -> ConfigWriteOutput {
-        pause(self.write_delay);
         match op {
             ConfigWrite::Flip(name) => {
                 let index = name.0 as usize;
@@ -236,10 +229,6 @@ impl<R: Repr> Scenario for ConfigScenario<R> {
             }
             _ => Ok(()),
         }
-    }
-
-    fn slowed(&self, delay: Duration) -> Self {
-        Self::with_write_delay(delay)
     }
 
     fn summary(&self, config: &Config<R>) -> Option<String> {

@@ -22,10 +22,9 @@
 
 use std::marker::PhantomData;
 use std::str::FromStr;
-use std::time::Duration;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Op, Scenario, pause};
+use crate::model::{Increments, InvariantViolation, Op, Scenario};
 use crate::repr::{EntryDiff, Map, Repr, Std};
 use crate::workload::GenContext;
 
@@ -60,22 +59,21 @@ impl FromStr for LedgerVariant {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LedgerScenario<R = Std> {
     variant: LedgerVariant,
-    write_delay: Duration,
     repr: PhantomData<R>,
 }
 
 impl LedgerScenario<Std> {
+    /// The scenario in `variant`, with std collections.
     pub fn new(variant: LedgerVariant) -> Self {
-        Self::with(variant, Duration::ZERO)
+        Self::with(variant)
     }
 }
 
 impl<R: Repr> LedgerScenario<R> {
-    /// Every write pauses for `write_delay` first, as a slow update would.
-    pub fn with(variant: LedgerVariant, write_delay: Duration) -> Self {
+    /// The scenario in `variant`, with its state in representation `R`.
+    pub fn with(variant: LedgerVariant) -> Self {
         Self {
             variant,
-            write_delay,
             repr: PhantomData,
         }
     }
@@ -204,7 +202,6 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
     }
 
     fn write(&self, ledger: &mut Ledger<R>, op: &LedgerWrite) -> LedgerWriteOutput {
-        pause(self.write_delay);
         ledger.version += 1;
         let outcome = match op {
             LedgerWrite::Credit { player, amount } => credit(ledger, player, *amount),
@@ -255,10 +252,6 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
             }
             _ => Ok(()),
         }
-    }
-
-    fn slowed(&self, delay: Duration) -> Self {
-        Self::with(self.variant, delay)
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> LedgerRead {
@@ -663,7 +656,7 @@ mod tests {
     #[test]
     fn outputs_do_not_depend_on_the_representation() {
         fn outputs<R: Repr>() -> Vec<String> {
-            let s = LedgerScenario::<R>::with(LedgerVariant::Mixed, Duration::ZERO);
+            let s = LedgerScenario::<R>::with(LedgerVariant::Mixed);
             let mut ledger = s.initial_state(50);
             let workload = Workload::new(0.5, KeyDist::Uniform).unwrap();
             s.generate(50, &workload, 4)

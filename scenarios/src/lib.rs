@@ -18,12 +18,11 @@ pub mod ledger;
 pub mod library;
 pub mod merge;
 mod model;
-pub mod registry;
 pub mod repr;
 pub mod routing;
 mod workload;
 
 pub use merge::{Mergeable, Validate};
-pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario, pause};
+pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario};
 pub use repr::{Imbl, Map, Repr, Rpds, Seq, Std};
 pub use workload::{GenContext, KeyDist, OpStream, Workload, WorkloadError};

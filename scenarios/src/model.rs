@@ -10,10 +10,17 @@ use crate::workload::{GenContext, OpStream, Workload};
 /// while a snapshot strategy clones the state first and applies the write to
 /// its private copy. Both must produce the same outputs: that is what the
 /// conformance suite checks.
+///
+/// Ten items are required: the five types, [`initial_state`](Self::initial_state),
+/// [`read`](Self::read), [`write`](Self::write) and the two generators. The
+/// rest have defaults that a scenario overrides to let the checkers find
+/// more ([`check_invariants`](Self::check_invariants),
+/// [`check_read`](Self::check_read), [`keys`](Self::keys)). Opt-in traits
+/// unlock more: [`Increments`] the lost-update check, [`Mergeable`](crate::Mergeable)
+/// the `cas-merge` strategy; the checkers also need `State: Eq + Hash`.
 pub trait Scenario: Clone + Send + Sync + 'static {
     /// The whole shared state. `Clone` is what a snapshot strategy pays to publish.
-    /// `Eq + Hash` so a linearizability checker can memoize on states.
-    type State: Clone + Debug + Eq + std::hash::Hash + Send + Sync + 'static;
+    type State: Clone + Debug + Send + Sync + 'static;
     /// A read-only operation.
     type Read: Clone + Debug + PartialEq + Send + Sync + 'static;
     /// A state-changing operation.
@@ -23,8 +30,13 @@ pub trait Scenario: Clone + Send + Sync + 'static {
     /// What a write returns.
     type WriteOutput: Clone + Debug + PartialEq + Send + Sync + 'static;
 
-    /// The name used on the command line.
-    fn name(&self) -> &'static str;
+    /// The name used on the command line and in reports; by default the
+    /// type's own name, without its path and type parameters.
+    fn name(&self) -> &'static str {
+        let full = std::any::type_name::<Self>();
+        let base = full.split('<').next().unwrap_or(full);
+        base.rsplit("::").next().unwrap_or(base)
+    }
 
     /// The state every run starts from; `size` is the scenario's own unit
     /// (flags, routes, players, books).
@@ -36,8 +48,11 @@ pub trait Scenario: Clone + Send + Sync + 'static {
     /// Applies a write in place and returns its output.
     fn write(&self, state: &mut Self::State, op: &Self::Write) -> Self::WriteOutput;
 
-    /// Checks the properties every reachable state has.
-    fn check_invariants(&self, state: &Self::State) -> Result<(), InvariantViolation>;
+    /// Checks the properties every reachable state has; by default none.
+    fn check_invariants(&self, state: &Self::State) -> Result<(), InvariantViolation> {
+        let _ = state;
+        Ok(())
+    }
 
     /// Checks what every read of a state that holds the invariants shows,
     /// from the read and its output alone: an error says no such state
@@ -53,12 +68,6 @@ pub trait Scenario: Clone + Send + Sync + 'static {
         let _ = (read, output);
         Ok(())
     }
-
-    /// This scenario with every write pausing for `delay` first (see
-    /// [`pause`]), instead of whatever delay it had: the slow update
-    /// `--write-delay` models, and the slow write a probe runs readers
-    /// against to see whether they wait for it.
-    fn slowed(&self, delay: std::time::Duration) -> Self;
 
     /// A one-line description of a final state for reports (e.g. the
     /// credits of the classic lost-update experiment).
@@ -196,15 +205,6 @@ impl<S: Scenario> Debug for Output<S> {
             Output::Read(read) => f.debug_tuple("Read").field(read).finish(),
             Output::Write(write) => f.debug_tuple("Write").field(write).finish(),
         }
-    }
-}
-
-/// A pause inside a write, to model a slow update (`--write-delay`): under a
-/// lock it holds the lock, in an optimistic strategy it widens the window
-/// in which another writer can win.
-pub fn pause(delay: std::time::Duration) {
-    if !delay.is_zero() {
-        std::thread::sleep(delay);
     }
 }
 

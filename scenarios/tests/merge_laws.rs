@@ -13,7 +13,6 @@
 //!    write's output is the one it computed on the common ancestor.
 
 use std::collections::{BTreeSet, HashSet};
-use std::time::Duration;
 
 use proptest::prelude::*;
 use scenarios::config::{
@@ -32,11 +31,11 @@ use scenarios::{
 const CASES: u32 = 64;
 
 fn config_in<R: Repr>() -> ConfigScenario<R> {
-    ConfigScenario::with_write_delay(Duration::ZERO)
+    ConfigScenario::default()
 }
 
 fn ledger_in<R: Repr>(variant: LedgerVariant) -> LedgerScenario<R> {
-    LedgerScenario::with(variant, Duration::ZERO)
+    LedgerScenario::with(variant)
 }
 
 /// `from` after `op`, and the op's output.
@@ -88,7 +87,10 @@ fn diffs_rebuild<S: Mergeable>(
     s: &S,
     initial: S::State,
     writes: &[S::Write],
-) -> Result<(), TestCaseError> {
+) -> Result<(), TestCaseError>
+where
+    S::State: PartialEq,
+{
     let mut states = vec![initial];
     for op in writes {
         let (next, _) = written(s, states.last().unwrap(), op);
@@ -137,7 +139,10 @@ fn check_pair<S: Mergeable>(
     a: &S::Write,
     b: &S::Write,
     plain: impl Fn(&[S::Change]) -> BTreeSet<String>,
-) -> Result<Pair, TestCaseError> {
+) -> Result<Pair, TestCaseError>
+where
+    S::State: PartialEq,
+{
     let (after_a, output_a) = written(s, previous, a);
     let (after_b, _) = written(s, previous, b);
     let (da, db) = (s.diff(previous, &after_a), s.diff(previous, &after_b));
@@ -201,7 +206,10 @@ fn check_pairs<S: Mergeable>(
     mut previous: S::State,
     pairs: &[WritePair<S>],
     plain: impl Fn(&[S::Change]) -> BTreeSet<String> + Copy,
-) -> Result<Vec<Pair>, TestCaseError> {
+) -> Result<Vec<Pair>, TestCaseError>
+where
+    S::State: PartialEq,
+{
     let mut seen = Vec::with_capacity(pairs.len());
     for (a, b) in pairs {
         seen.push(check_pair(s, &previous, a, b, plain)?);

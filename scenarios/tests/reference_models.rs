@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
-use std::time::Duration;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -501,11 +500,11 @@ where
 }
 
 fn config_in<R: Repr>() -> ConfigScenario<R> {
-    ConfigScenario::with_write_delay(Duration::ZERO)
+    ConfigScenario::default()
 }
 
 fn ledger_in<R: Repr>(variant: LedgerVariant) -> LedgerScenario<R> {
-    LedgerScenario::with(variant, Duration::ZERO)
+    LedgerScenario::with(variant)
 }
 
 fn config_representations_agree(

@@ -8,7 +8,7 @@
 //! still returns the right answer. So this is a short phase of its own,
 //! measured rather than recorded.
 //!
-//! How: the scenario is [`slowed`](Scenario::slowed), so a write pauses for
+//! How: the scenario is [`slowed`](Slow::slowed), so a write pauses for
 //! `delay` inside the model, while the strategy holds whatever it holds to
 //! apply a write. One thread starts one such write while [`READERS`] other
 //! threads each start a read every `delay / 100` and time it. The reads
@@ -37,6 +37,7 @@ use scenarios::{KeyDist, Op, Scenario, Workload};
 
 use crate::report::format_nanos;
 use crate::runner::{RunFailure, panic_message};
+use crate::slowed::Slow;
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 
 /// Reader threads: more than one, so a lock that admits one reader at a
@@ -136,7 +137,7 @@ impl std::fmt::Display for ReadProbe {
 
 /// Classifies the reads of strategy `T`: one write of `scenario`, slowed by
 /// `config.delay`, with [`READERS`] threads reading while it is in progress.
-pub fn probe_reads<S: Scenario, T: Strategy<S>>(
+pub fn probe_reads<S: Slow, T: Strategy<S>>(
     scenario: &S,
     config: &ProbeConfig,
 ) -> Result<ReadProbe, RunFailure> {

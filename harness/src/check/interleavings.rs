@@ -12,6 +12,7 @@
 //! condition is sequential consistency; with one operation per thread or
 //! any mutant that loses a write, that is what fails.
 
+use crate::check::Memoizable;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -24,10 +25,13 @@ use crate::sync::thread;
 
 /// Operations before, during and after the parallel part, on a state of `size`.
 pub struct Case<S: Scenario> {
+    /// Size of the initial state.
     pub size: usize,
+    /// Operations run one after another before the threads start.
     pub prefix: Vec<Op<S>>,
     /// Each thread's operations.
     pub threads: Vec<Vec<Op<S>>>,
+    /// Operations run one after another after every thread finished.
     pub suffix: Vec<Op<S>>,
 }
 
@@ -59,9 +63,13 @@ impl<S: Scenario> Case<S> {
 
 /// What one execution of a case produced.
 pub struct Outcome<S: Scenario> {
+    /// The prefix's outputs, in order.
     pub prefix: Vec<Output<S>>,
+    /// Each thread's outputs, in its order.
     pub outputs: Vec<Vec<Output<S>>>,
+    /// The suffix's outputs, in order.
     pub suffix: Vec<Output<S>>,
+    /// The state after the suffix, pending publications flushed.
     pub last: S::State,
 }
 
@@ -72,7 +80,9 @@ pub fn check_case<S: Scenario, T: Strategy<S>>(
     scenario: &Arc<S>,
     case: &Case<S>,
     options: &StrategyOptions,
-) {
+) where
+    S::State: Memoizable,
+{
     let outcome = run_case::<S, T>(scenario, case, options);
     if let Err(unexplained) = explain(&**scenario, case, &outcome) {
         panic!("{unexplained}");
@@ -85,7 +95,10 @@ pub fn run_case<S: Scenario, T: Strategy<S>>(
     scenario: &Arc<S>,
     case: &Case<S>,
     options: &StrategyOptions,
-) -> Outcome<S> {
+) -> Outcome<S>
+where
+    S::State: Memoizable,
+{
     let strategy = T::new(
         Arc::clone(scenario),
         scenario.initial_state(case.size),
@@ -128,7 +141,10 @@ pub fn explain<S: Scenario>(
     scenario: &S,
     case: &Case<S>,
     outcome: &Outcome<S>,
-) -> Result<(), String> {
+) -> Result<(), String>
+where
+    S::State: Memoizable,
+{
     let mut search = Interleavings {
         scenario,
         case,
@@ -156,7 +172,10 @@ fn replay<S: Scenario>(
     mut state: S::State,
     ops: &[Op<S>],
     outputs: &[Output<S>],
-) -> Option<S::State> {
+) -> Option<S::State>
+where
+    S::State: Memoizable,
+{
     ops.iter()
         .zip(outputs)
         .all(|(op, output)| scenario.apply(&mut state, op) == *output)
@@ -170,7 +189,10 @@ struct Interleavings<'a, S: Scenario> {
     seen: HashSet<(Vec<usize>, S::State)>,
 }
 
-impl<S: Scenario> Interleavings<'_, S> {
+impl<S: Scenario> Interleavings<'_, S>
+where
+    S::State: Memoizable,
+{
     /// Depth-first: with thread `t` at operation `at[t]`, can the rest be
     /// ordered to match?
     fn explains(&mut self, at: &[usize], state: S::State) -> bool {
@@ -202,7 +224,10 @@ impl<S: Scenario> Interleavings<'_, S> {
     }
 }
 
-fn describe<S: Scenario>(case: &Case<S>, outcome: &Outcome<S>) -> String {
+fn describe<S: Scenario>(case: &Case<S>, outcome: &Outcome<S>) -> String
+where
+    S::State: Memoizable,
+{
     let mut text = String::from("no interleaving explains this execution:\n");
     let mut part = |name: &str, ops: &[Op<S>], outputs: &[Output<S>]| {
         for (op, output) in ops.iter().zip(outputs) {

@@ -38,6 +38,17 @@ pub mod shrink;
 pub mod simulate;
 pub mod verify;
 
+/// What the checkers need of a scenario's state: they memoize the states
+/// they reach, by hash. Measuring a scenario needs neither.
+#[diagnostic::on_unimplemented(
+    message = "the checkers need `{Self}`, a scenario's `State`, to be `Eq + Hash`",
+    label = "not `Eq + Hash`",
+    note = "the checkers memoize the states they reach: derive `PartialEq, Eq, Hash` on it"
+)]
+pub trait Memoizable: Eq + std::hash::Hash {}
+
+impl<T: Eq + std::hash::Hash> Memoizable for T {}
+
 /// `Instant::now() + wait`, saturating instead of panicking: a budget or
 /// timeout as long as `u64::MAX` seconds means "no deadline".
 pub(crate) fn deadline_after(wait: std::time::Duration) -> std::time::Instant {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use scenarios::{Op, Output, Scenario};
 
+use super::Memoizable;
 use super::history::Model;
 
 /// Scenario `S` from its initial state of `size`.
@@ -26,7 +27,10 @@ impl<S: Scenario> fmt::Debug for ScenarioModel<S> {
     }
 }
 
-impl<S: Scenario> Model for ScenarioModel<S> {
+impl<S: Scenario> Model for ScenarioModel<S>
+where
+    S::State: Memoizable,
+{
     /// Shared: a read steps without copying the state, and the search's
     /// stack shares one state across the reads between two writes.
     type State = Arc<S::State>;

@@ -11,11 +11,12 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use harness::check::verify::{VerifyConfig, verify};
+//! use harness::slowed::Slowed;
 //! use harness::strategy::MutexStrategy;
 //! use scenarios::ledger::{LedgerScenario, LedgerVariant};
 //!
 //! let report = verify::<_, MutexStrategy<_>>(
-//!     LedgerScenario::new(LedgerVariant::Mixed),
+//!     Slowed::new(LedgerScenario::new(LedgerVariant::Mixed)),
 //!     &VerifyConfig::default(),
 //! );
 //! assert!(report.verified(), "{}", report.describe());
@@ -29,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use scenarios::{Increments, KeyDist, Workload};
 
+use super::Memoizable;
 use super::anomalies::{InconsistentReads, LostUpdates, inconsistent_reads, lost_updates};
 use super::blocking::{ProbeConfig, ReadProbe, probe_reads};
 use super::consistency::{Consistency, Judgement, Outcome, Staleness, judge};
@@ -38,6 +40,7 @@ use super::record::{RecordConfig, record};
 use super::render::{timeline, violation_text};
 use super::scenario_model::ScenarioModel;
 use crate::runner::RunFailure;
+use crate::slowed::Slow;
 use crate::strategy::{Strategy, StrategyOptions};
 
 /// How hard to try.
@@ -236,9 +239,14 @@ impl VerifyReport {
 
 /// Verifies strategy `T` on `scenario`: probes whether its reads wait for
 /// a slow writer, then records and checks runs.
-pub fn verify<S: Increments, T: Strategy<S>>(scenario: S, config: &VerifyConfig) -> VerifyReport {
+pub fn verify<S, T>(scenario: S, config: &VerifyConfig) -> VerifyReport
+where
+    S: Increments + Slow,
+    S::State: Memoizable,
+    T: Strategy<S>,
+{
     let model = ScenarioModel {
-        scenario: scenario.clone(),
+        scenario: scenario.slowed(Duration::ZERO),
         size: config.size,
     };
     let read_probe = probe_reads::<S, T>(&scenario, &config.probe());
@@ -299,7 +307,10 @@ fn verify_run<S: Increments, T: Strategy<S>>(
     model: &ScenarioModel<S>,
     config: &VerifyConfig,
     report: &mut VerifyReport,
-) -> Option<Judgement<ScenarioModel<S>>> {
+) -> Option<Judgement<ScenarioModel<S>>>
+where
+    S::State: Memoizable,
+{
     let record_config = RecordConfig {
         threads: config.threads,
         ops_per_thread: config.ops_per_thread,
@@ -353,7 +364,10 @@ fn held_to<S: Increments>(
     judgement: &Judgement<ScenarioModel<S>>,
     contract: Consistency,
     linearizability_counterexample: Option<String>,
-) -> Finding {
+) -> Finding
+where
+    S::State: Memoizable,
+{
     let outcome = match contract {
         Consistency::Linearizable => {
             return match &judgement.linearizability {

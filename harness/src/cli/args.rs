@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use scenarios::{KeyDist, registry as scenario_registry};
+use scenarios::KeyDist;
+
+use crate::catalog::builtin as scenario_registry;
 
 use crate::check::consistency::Consistency;
 use crate::strategy::registry as strategy_registry;

@@ -4,21 +4,19 @@
 //! ([`crate::plan`]).
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::time::Duration;
 
-use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, Mergeable, Workload};
+use scenarios::Workload;
 use serde::Serialize;
 
 use super::{CliError, Format, RunArgs};
+use crate::catalog::builtin::{self as scenario_registry, ScenarioOptions};
+use crate::catalog::{Catalog, Runnable};
 use crate::check::blocking::ProbeConfig;
 use crate::environment::Environment;
-use crate::plan::{self, Blocking, BlockingByScenario, Plan};
+use crate::plan::{self, BlockingByScenario, Plan};
 use crate::report::{self, RunArguments, RunReport, SCHEMA_VERSION, StrategyResult};
-use crate::runner::{self, Measurement, RunConfig, RunFailure, Sampling, StopAfter};
-use crate::strategy::Strategy;
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
+use crate::runner::{RunConfig, Sampling, StopAfter};
 
 const DEFAULT_DURATION: Duration = Duration::from_secs(2);
 
@@ -27,9 +25,18 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let config = run_config(args)?;
     let scenarios = scenario_names(args)?;
     let options = scenario_options(args);
+    let catalog = Catalog::builtin();
+    let scenarios = scenarios
+        .iter()
+        .map(|name| catalog.build(name, &options))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|err| CliError::BadInput(err.to_string()))?;
     for scenario in &scenarios {
-        scenario_registry::visit(scenario, &options, CheckOptions)
-            .map_err(|err| CliError::BadInput(err.to_string()))?;
+        for strategy in &args.strategy.0 {
+            scenario
+                .offers(strategy, false)
+                .map_err(|err| CliError::BadInput(err.to_string()))?;
+        }
     }
     let progress = Progress {
         enabled: std::io::stderr().is_terminal(),
@@ -45,8 +52,7 @@ pub fn run(args: &RunArgs, command_line: Vec<String>) -> Result<(), CliError> {
         blocking: BlockingByScenario::new(),
     };
     for scenario in &scenarios {
-        runs = scenario_registry::visit(scenario, &options, runs)
-            .map_err(|err| CliError::BadInput(err.to_string()))?;
+        runs.run_all(scenario.as_ref());
     }
     let (results, blocking) = (runs.results, runs.blocking);
 
@@ -201,14 +207,6 @@ fn emit(args: &RunArgs, report: &RunReport, plans: &[Plan]) -> Result<(), CliErr
     }
 }
 
-/// Builds a scenario only to learn that its options are valid.
-struct CheckOptions;
-
-impl ScenarioVisitor for CheckOptions {
-    type Output = ();
-    fn visit<S: Increments + Mergeable>(self, _: S) {}
-}
-
 struct Progress {
     enabled: bool,
     total: usize,
@@ -235,23 +233,22 @@ struct RunStrategies<'a> {
     blocking: BlockingByScenario,
 }
 
-impl ScenarioVisitor for RunStrategies<'_> {
-    type Output = Self;
-
-    fn visit<S: Increments + Mergeable>(mut self, scenario: S) -> Self {
-        let scenario = Arc::new(scenario);
+impl RunStrategies<'_> {
+    fn run_all(&mut self, scenario: &dyn Runnable) {
         let name = scenario.name();
         for &strategy in self.strategies {
             self.progress.next(name, strategy);
-            let (outcome, blocking) = strategy_registry::visit(
-                strategy,
-                RunOne {
-                    scenario: &scenario,
-                    config: self.config,
-                    probe: self.probe.as_ref(),
-                },
-            )
-            .expect("strategy names are validated while parsing");
+            let outcome = scenario
+                .measure(strategy, self.config)
+                .expect("offers were checked before the runs");
+            let blocking = match (&outcome, &self.probe) {
+                (Ok(_), Some(probe)) => Some(
+                    scenario
+                        .probe(strategy, probe)
+                        .expect("offers were checked before the runs"),
+                ),
+                _ => None,
+            };
             let result = StrategyResult::new(name, strategy, self.config.threads, outcome);
             self.results.push(result);
             if let Some(blocking) = blocking {
@@ -259,26 +256,5 @@ impl ScenarioVisitor for RunStrategies<'_> {
                 by_strategy.insert(strategy.to_owned(), blocking);
             }
         }
-        self
-    }
-}
-
-/// Measures one strategy, then probes it if it ran and probing is on.
-struct RunOne<'a, S> {
-    scenario: &'a Arc<S>,
-    config: &'a RunConfig,
-    probe: Option<&'a ProbeConfig>,
-}
-
-impl<S: Mergeable> StrategyVisitor<S> for RunOne<'_, S> {
-    type Output = (Result<Measurement, RunFailure>, Option<Blocking>);
-
-    fn visit<T: Strategy<S>>(self, _: &'static str) -> Self::Output {
-        let outcome = runner::run::<S, T>(self.scenario, self.config);
-        let blocking = match (&outcome, self.probe) {
-            (Ok(_), Some(probe)) => Some(plan::probe::<S, T>(self.scenario, probe)),
-            _ => None,
-        };
-        (outcome, blocking)
     }
 }

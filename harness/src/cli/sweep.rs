@@ -4,11 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use scenarios::registry as scenario_registry;
-
 use super::progress;
 use super::{CliError, SweepArgs};
 use crate::calibrate::{self, CalibrateConfig};
+use crate::catalog::{Catalog, builtin as scenario_registry};
 use crate::environment::Environment;
 use crate::report;
 use crate::runner::Sampling;
@@ -16,7 +15,8 @@ use crate::sweep::{self, RESULTS_FILE, Settings, SweepArguments, SweepError, Swe
 
 pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> {
     let arguments = arguments(args)?;
-    sweep::check_options(&arguments).map_err(sweep_error)?;
+    let catalog = Catalog::builtin();
+    sweep::check_options(&catalog, &arguments).map_err(sweep_error)?;
     std::fs::create_dir_all(&args.out).map_err(|err| {
         CliError::BadInput(format!("cannot create '{}': {err}", args.out.display()))
     })?;
@@ -29,7 +29,7 @@ pub fn run(args: &SweepArgs, command_line: Vec<String>) -> Result<(), CliError> 
     };
     calibrate_once(&mut results, args.calibrate_duration, &path)?;
     let mut observer = progress::for_stderr();
-    sweep::run(&mut results, &settings, &path, &mut *observer).map_err(sweep_error)?;
+    sweep::run(&catalog, &mut results, &settings, &path, &mut *observer).map_err(sweep_error)?;
     drop(observer);
     let page = report::render_sweep(&args.out, &results).map_err(|err| {
         CliError::Failed(format!("cannot render '{}': {err}", args.out.display()))

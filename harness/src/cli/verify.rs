@@ -9,18 +9,16 @@ use std::time::Duration;
 
 use comfy_table::Table;
 use comfy_table::presets::ASCII_MARKDOWN;
-use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, Mergeable, Workload};
+use scenarios::Workload;
 
 use serde_json::{Value, json};
 
 use super::CliError;
 use super::args::{HistoryFormat, MAX_VERIFY_OPS, VerifyArgs};
+use crate::catalog::{Catalog, Runnable, ScenarioOptions};
 use crate::check::consistency::StalenessSummary;
-use crate::check::verify::{VerifyConfig, verify};
+use crate::check::verify::{VerifyConfig, VerifyReport};
 use crate::report::format_nanos;
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{Strategy, mutants};
 
 /// One strategy's outcome over its runs.
 struct Outcome {
@@ -82,8 +80,17 @@ pub fn run(args: &VerifyArgs) -> Result<(), CliError> {
         variant: args.variant.clone(),
         write_delay: args.write_delay,
     };
-    let outcomes = scenario_registry::visit(&args.scenario, &options, VerifyAll { args })
-        .map_err(|err| CliError::BadInput(err.to_string()))??;
+    let bad_input = |err: &dyn std::fmt::Display| CliError::BadInput(err.to_string());
+    let scenario = Catalog::builtin()
+        .build(&args.scenario, &options)
+        .map_err(|err| bad_input(&err))?;
+    for strategy in &args.strategy.0 {
+        scenario
+            .offers(strategy, true)
+            .map_err(|err| bad_input(&err))?;
+    }
+    let config = verify_config(args)?;
+    let outcomes = verify_all(scenario.as_ref(), &args.strategy.0, &config);
     match args.format {
         HistoryFormat::Table => print_table(args, &outcomes),
         HistoryFormat::Json => {
@@ -171,61 +178,46 @@ fn write_pages(dir: &Path, outcomes: &[Outcome]) -> Result<(), CliError> {
     Ok(())
 }
 
-struct VerifyAll<'a> {
-    args: &'a VerifyArgs,
+/// What `verify` runs for every strategy, from the arguments.
+fn verify_config(args: &VerifyArgs) -> Result<VerifyConfig, CliError> {
+    let workload = Workload::new(args.read_ratio, scenarios::KeyDist::Uniform)
+        .map_err(|err| CliError::BadInput(err.to_string()))?;
+    Ok(VerifyConfig {
+        threads: args.threads,
+        ops_per_thread: args.ops,
+        runs: args.runs,
+        size: args.size,
+        workload,
+        seed: args.seed,
+        options: args.strategy_options.options(),
+        timeout: args.timeout,
+        budget: args.budget,
+        probe_delay: args.probe_delay,
+        consistency: args.consistency,
+    })
 }
 
-impl ScenarioVisitor for VerifyAll<'_> {
-    type Output = Result<Vec<Outcome>, CliError>;
-
-    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output {
-        let workload = Workload::new(self.args.read_ratio, scenarios::KeyDist::Uniform)
-            .map_err(|err| CliError::BadInput(err.to_string()))?;
-        let mut outcomes = Vec::new();
-        for &name in &self.args.strategy.0 {
-            let job = VerifyOne {
-                scenario: scenario.clone(),
-                args: self.args,
-                workload,
-            };
-            let outcome = strategy_registry::visit(name, job.clone())
-                .ok()
-                .or_else(|| mutants::visit(name, job))
-                .expect("names are validated while parsing");
-            outcomes.push(outcome);
-        }
-        Ok(outcomes)
-    }
+/// Verifies each of `strategies` (offered, as checked) on `scenario`.
+fn verify_all(
+    scenario: &dyn Runnable,
+    strategies: &[&'static str],
+    config: &VerifyConfig,
+) -> Vec<Outcome> {
+    strategies
+        .iter()
+        .map(|&name| {
+            let report = scenario
+                .verify(name, config)
+                .expect("offers were checked first");
+            Outcome::of(name, report)
+        })
+        .collect()
 }
 
-#[derive(Clone)]
-struct VerifyOne<'a, S> {
-    scenario: S,
-    args: &'a VerifyArgs,
-    workload: Workload,
-}
-
-impl<S: Mergeable + Increments> StrategyVisitor<S> for VerifyOne<'_, S> {
-    type Output = Outcome;
-
-    fn visit<T: Strategy<S>>(self, name: &'static str) -> Outcome {
-        let args = self.args;
-        let config = VerifyConfig {
-            threads: args.threads,
-            ops_per_thread: args.ops,
-            runs: args.runs,
-            size: args.size,
-            workload: self.workload,
-            seed: args.seed,
-            options: args.strategy_options.options(),
-            timeout: args.timeout,
-            budget: args.budget,
-            probe_delay: args.probe_delay,
-            consistency: args.consistency,
-        };
-        let report = verify::<S, T>(self.scenario, &config);
-        Outcome {
-            strategy: name,
+impl Outcome {
+    fn of(strategy: &'static str, report: VerifyReport) -> Self {
+        Self {
+            strategy,
             runs: report.runs,
             ops: report.ops_checked,
             elapsed: report.checker_time,

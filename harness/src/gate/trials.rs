@@ -16,20 +16,17 @@
 //! for what it measured. The wall-clock figures are kept beside it in
 //! every trial, as context.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cpu_time::ProcessTime;
 
-use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, KeyDist, Mergeable, Workload};
+use scenarios::{KeyDist, Workload};
 use serde::{Deserialize, Serialize};
 
-use super::reference::unshared_ops;
 use super::suite::{Point, Suite, Timing};
-use crate::runner::{self, RunConfig, RunFailure, Sampling, StopAfter};
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
-use crate::strategy::{Strategy, StrategyOptions};
+use crate::catalog::{Runnable, ScenarioOptions, UnsharedJob, builtin};
+use crate::runner::{RunConfig, RunFailure, Sampling, StopAfter};
+use crate::strategy::StrategyOptions;
 
 /// One trial of one point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -209,63 +206,50 @@ fn try_trial(point: &Point, timing: &Timing, reference: bool) -> Result<Measured
     };
     let workload = Workload::new(point.read_ratio, KeyDist::Uniform)
         .map_err(|err| TrialError::Definition(err.to_string()))?;
-    let visitor = TrialOf {
+    let scenario = builtin::build(&point.scenario, &options)
+        .map_err(|err| TrialError::Definition(err.to_string()))?;
+    let trial = TrialOf {
         point,
         timing,
         workload,
-        reference,
     };
-    scenario_registry::visit(&point.scenario, &options, visitor)
-        .map_err(|err| TrialError::Definition(err.to_string()))?
+    trial.run(scenario.as_ref(), reference)
 }
 
-/// One trial of `point`, on the scenario the registry builds for it.
+/// One trial of `point`.
 struct TrialOf<'a> {
     point: &'a Point,
     timing: &'a Timing,
     workload: Workload,
-    /// Whether to run the reference workload just before and just after.
-    reference: bool,
 }
 
-impl ScenarioVisitor for TrialOf<'_> {
-    type Output = Result<Measured, TrialError>;
-
-    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output {
-        let scenario = Arc::new(scenario);
-        let reference = || {
-            Work::timed(|| {
-                Ok(unshared_ops(
-                    &*scenario,
-                    self.point.reference,
-                    &self.workload,
-                    self.point.threads,
-                    self.point.size,
-                    self.timing.seed,
-                    self.timing.reference(),
-                ))
-            })
+impl TrialOf<'_> {
+    /// The strategy's run, bracketed by the reference workload's if `reference`.
+    fn run(&self, scenario: &dyn Runnable, reference: bool) -> Result<Measured, TrialError> {
+        let job = UnsharedJob {
+            workload: self.workload,
+            threads: self.point.threads,
+            size: self.point.size,
+            seed: self.timing.seed,
+            duration: self.timing.reference(),
         };
-        let before = self.reference.then(reference).transpose()?;
-        let run = Work::timed(|| self.run_strategy(&scenario))?;
-        let after = self.reference.then(reference).transpose()?;
+        let unshared = || Work::timed(|| Ok(scenario.unshared_ops(self.point.reference, &job)));
+        let before = reference.then(unshared).transpose()?;
+        let run = Work::timed(|| self.run_strategy(scenario))?;
+        let after = reference.then(unshared).transpose()?;
         Ok(Measured {
             run,
             reference: before.zip(after).map(|(before, after)| before.plus(after)),
         })
     }
-}
 
-impl TrialOf<'_> {
     /// Runs the point's strategy through the runner; returns the operations
     /// it measured.
-    fn run_strategy<S: Mergeable>(&self, scenario: &Arc<S>) -> Result<u64, TrialError> {
-        let config = self.run_config();
-        let visitor = RunStrategy {
-            scenario,
-            config: &config,
-        };
-        let measurement = strategy_registry::visit(&self.point.strategy, visitor)
+    fn run_strategy(&self, scenario: &dyn Runnable) -> Result<u64, TrialError> {
+        #[cfg(feature = "gate-proof")]
+        let _slowed = super::proof::slow_down_if_named(&self.point.strategy);
+        let measurement = scenario
+            .measure(&self.point.strategy, &self.run_config())
             .map_err(|err| TrialError::Definition(err.to_string()))?
             .map_err(|failure| TrialError::Run {
                 point: self.point.id(),
@@ -285,23 +269,6 @@ impl TrialOf<'_> {
             sampling: Sampling::Adaptive,
             options: StrategyOptions::default(),
         }
-    }
-}
-
-struct RunStrategy<'a, S> {
-    scenario: &'a Arc<S>,
-    config: &'a RunConfig,
-}
-
-impl<S: Mergeable> StrategyVisitor<S> for RunStrategy<'_, S> {
-    type Output = Result<runner::Measurement, RunFailure>;
-
-    fn visit<T: Strategy<S>>(self, name: &'static str) -> Self::Output {
-        #[cfg(feature = "gate-proof")]
-        let _slowed = super::proof::slow_down_if_named(name);
-        #[cfg(not(feature = "gate-proof"))]
-        let _ = name;
-        runner::run::<S, T>(self.scenario, self.config)
     }
 }
 

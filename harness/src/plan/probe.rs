@@ -11,12 +11,12 @@
 
 use std::time::Duration;
 
-use scenarios::Scenario;
 use serde::{Deserialize, Serialize};
 
 use crate::check::blocking::{ProbeConfig, ReadClass, ReadProbe, probe_reads};
 use crate::report::format_nanos;
 use crate::runner::RunFailure;
+use crate::slowed::Slow;
 use crate::strategy::Strategy;
 
 /// The probe's verdict, or why there is none.
@@ -110,7 +110,7 @@ impl std::fmt::Display for Blocking {
 }
 
 /// Runs the verifier's read probe on strategy `T`.
-pub fn probe<S: Scenario, T: Strategy<S>>(scenario: &S, config: &ProbeConfig) -> Blocking {
+pub fn probe<S: Slow, T: Strategy<S>>(scenario: &S, config: &ProbeConfig) -> Blocking {
     probe_reads::<S, T>(scenario, config).into()
 }
 

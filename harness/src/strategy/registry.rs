@@ -1,23 +1,27 @@
 //! The strategies selectable by name. Adding a strategy is one line in the
-//! `strategies!` list below (plus its file). Every registered scenario can
-//! be merged (`Mergeable`), so `cas-merge` runs on all of them.
+//! `strategies!` list below (plus its file). A strategy that needs more of a
+//! scenario than [`Scenario`] (`cas-merge` needs [`Mergeable`]) is marked
+//! so, and is offered only to the scenarios that have it.
 
-use scenarios::Mergeable;
+use scenarios::{Mergeable, Scenario};
 
 use super::*;
 
 /// Something to do with a strategy whose type is chosen at run time.
-pub trait StrategyVisitor<S: Mergeable> {
+pub trait StrategyVisitor<S: Scenario> {
+    /// What the visit gives.
     type Output;
+    /// Does it with strategy `T`, registered as `name`.
     fn visit<T: Strategy<S>>(self, name: &'static str) -> Self::Output;
 }
 
 macro_rules! strategies {
-    ($($name:literal => $strategy:ident,)*) => {
+    ($($name:literal => $strategy:ident $([$needs:ident])?,)*) => {
         /// Every strategy name, in the order `all` runs them.
         pub const NAMES: &[&str] = &[$($name),*];
 
-        /// Calls `visitor` with the strategy called `name`, over scenario `S`.
+        /// Calls `visitor` with the strategy called `name`, over a scenario
+        /// `S` that has everything any strategy needs.
         pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(
             name: &str,
             visitor: V,
@@ -27,6 +31,24 @@ macro_rules! strategies {
                 _ => Err(UnknownStrategy(name.to_owned())),
             }
         }
+
+        /// Calls `visitor` with the strategy called `name` over any scenario
+        /// `S`; `Ok(None)` for a strategy that needs `S` to be [`Mergeable`].
+        pub fn visit_any<S: Scenario, V: StrategyVisitor<S>>(
+            name: &str,
+            visitor: V,
+        ) -> Result<Option<V::Output>, UnknownStrategy> {
+            match name {
+                $($name => Ok(strategies!(@any visitor, $name, $strategy $($needs)?)),)*
+                _ => Err(UnknownStrategy(name.to_owned())),
+            }
+        }
+    };
+    (@any $visitor:ident, $name:literal, $strategy:ident) => {
+        Some($visitor.visit::<$strategy<S>>($name))
+    };
+    (@any $visitor:ident, $name:literal, $strategy:ident Mergeable) => {
+        None
     };
 }
 
@@ -39,7 +61,7 @@ strategies! {
     "actor" => Actor,
     "actor-post" => ActorPost,
     "cas-retry" => CasRetry,
-    "cas-merge" => CasMerge,
+    "cas-merge" => CasMerge [Mergeable],
     "staging" => Staging,
     "left-right" => LeftRight,
 }

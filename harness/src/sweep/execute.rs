@@ -2,18 +2,16 @@
 //! file after each, and telling an [`Observer`] how far it is.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use scenarios::registry::{self as scenario_registry, ScenarioOptions, ScenarioVisitor};
-use scenarios::{Increments, KeyDist, Mergeable, Workload};
+use scenarios::{KeyDist, Workload};
 
 use super::grid::{Point, SweepArguments, schedule};
 use super::results::{SweepResults, Trial};
+use crate::catalog::{Catalog, ScenarioOptions};
 use crate::report::StrategyResult;
-use crate::runner::{self, Measurement, RunConfig, RunFailure, StopAfter};
+use crate::runner::{RunConfig, StopAfter};
 use crate::strategy::StrategyOptions;
-use crate::strategy::registry::{self as strategy_registry, StrategyVisitor};
 
 /// The typed forms of the arguments the runner needs (the results file keeps them as text).
 #[derive(Clone, Debug)]
@@ -41,20 +39,29 @@ pub enum SweepError {
     Save(std::path::PathBuf, std::io::Error),
 }
 
-/// Refuses scenario options (variant, representation) that cannot be built,
+/// Refuses scenarios `catalog` cannot build with the sweep's options
+/// (variant, representation), or strategies they are not offered to,
 /// before anything runs.
-pub fn check_options(args: &SweepArguments) -> Result<(), SweepError> {
+pub fn check_options(catalog: &Catalog, args: &SweepArguments) -> Result<(), SweepError> {
     for scenario in &args.scenarios {
         for repr in &args.reprs {
-            scenario_registry::visit(scenario, &scenario_options(args, repr), Nothing)
+            let built = catalog
+                .build(scenario, &scenario_options(args, repr))
                 .map_err(|err| SweepError::BadInput(err.to_string()))?;
+            for strategy in &args.strategies {
+                built
+                    .offers(strategy, false)
+                    .map_err(|err| SweepError::BadInput(err.to_string()))?;
+            }
         }
     }
     Ok(())
 }
 
-/// Runs every trial `results` lacks, appending each to it and saving it to `path`.
+/// Runs every trial `results` lacks, on the scenarios of `catalog`,
+/// appending each to it and saving it to `path`.
 pub fn run(
+    catalog: &Catalog,
     results: &mut SweepResults,
     settings: &Settings,
     path: &Path,
@@ -72,7 +79,7 @@ pub fn run(
     let mut saves = Saves::default();
     for (point, trial) in todo {
         observer.starting(&point, trial);
-        let measured = run_trial(results, settings, point, trial)?;
+        let measured = run_trial(catalog, results, settings, point, trial)?;
         results.trials.push(measured);
         saves.maybe_save(results, path)?;
         observer.finished(results.trials.last().expect("just pushed"));
@@ -111,6 +118,7 @@ impl Saves {
 }
 
 fn run_trial(
+    catalog: &Catalog,
     results: &SweepResults,
     settings: &Settings,
     point: Point,
@@ -118,15 +126,12 @@ fn run_trial(
 ) -> Result<Trial, SweepError> {
     let config = run_config(results, settings, &point)?;
     let options = scenario_options(&results.arguments, &point.repr);
-    let outcome = scenario_registry::visit(
-        &point.scenario,
-        &options,
-        RunPoint {
-            strategy: &point.strategy,
-            config: &config,
-        },
-    )
-    .map_err(|err| SweepError::BadInput(err.to_string()))??;
+    let bad_input = |err: &dyn std::fmt::Display| SweepError::BadInput(err.to_string());
+    let outcome = catalog
+        .build(&point.scenario, &options)
+        .map_err(|err| bad_input(&err))?
+        .measure(&point.strategy, &config)
+        .map_err(|err| bad_input(&err))?;
     let per_thread_ops_per_sec = outcome
         .as_ref()
         .map(|m| m.per_thread_ops_per_sec.clone())
@@ -165,50 +170,5 @@ fn scenario_options(args: &SweepArguments, repr: &str) -> ScenarioOptions {
         repr: repr.to_owned(),
         variant: args.variant.clone(),
         write_delay: Duration::from_secs_f64(args.write_delay_s),
-    }
-}
-
-/// Builds a scenario only to learn that its options are valid.
-struct Nothing;
-
-impl ScenarioVisitor for Nothing {
-    type Output = ();
-    fn visit<S: Increments + Mergeable>(self, _: S) {}
-}
-
-type Outcome = Result<Result<Measurement, RunFailure>, SweepError>;
-
-/// Runs one strategy, by name, on the scenario it visits.
-struct RunPoint<'a> {
-    strategy: &'a str,
-    config: &'a RunConfig,
-}
-
-impl ScenarioVisitor for RunPoint<'_> {
-    type Output = Outcome;
-
-    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Outcome {
-        let scenario = Arc::new(scenario);
-        strategy_registry::visit(
-            self.strategy,
-            RunOne {
-                scenario: &scenario,
-                config: self.config,
-            },
-        )
-        .map_err(|err| SweepError::BadInput(err.to_string()))
-    }
-}
-
-struct RunOne<'a, S> {
-    scenario: &'a Arc<S>,
-    config: &'a RunConfig,
-}
-
-impl<S: Mergeable> StrategyVisitor<S> for RunOne<'_, S> {
-    type Output = Result<Measurement, RunFailure>;
-
-    fn visit<T: crate::strategy::Strategy<S>>(self, _: &'static str) -> Self::Output {
-        runner::run::<S, T>(self.scenario, self.config)
     }
 }

@@ -45,10 +45,9 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{EntryDiff, Key, Map, Repr, Std, diff_entries};
 use crate::workload::GenContext;
 
@@ -66,26 +65,21 @@ pub const MAX_ITEMS: u32 = 64;
 const RACKS: u32 = 1_000;
 
 /// The `library` scenario, with its state in representation `R`.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub struct LibraryScenario<R = Std> {
-    write_delay: Duration,
     repr: PhantomData<R>,
 }
 
-impl LibraryScenario<Std> {
-    /// The scenario with std collections and no write delay.
-    pub fn new() -> Self {
-        Self::default()
+impl<R> Default for LibraryScenario<R> {
+    fn default() -> Self {
+        Self { repr: PhantomData }
     }
 }
 
-impl<R: Repr> LibraryScenario<R> {
-    /// Every write pauses for `write_delay` before returning.
-    pub fn with_write_delay(write_delay: Duration) -> Self {
-        Self {
-            write_delay,
-            repr: PhantomData,
-        }
+impl LibraryScenario<Std> {
+    /// The scenario with std collections.
+    pub fn new() -> Self {
+        Self::default()
     }
 }
 

@@ -64,7 +64,6 @@ impl<R: Repr> Scenario for LibraryScenario<R> {
     }
 
     fn write(&self, library: &mut Library<R>, op: &LibraryWrite) -> LibraryWriteOutput {
-        pause(self.write_delay);
         let outcome = match op {
             LibraryWrite::SetField(path, value) => {
                 set_field(library, path, value).map(|()| Effect::Set)
@@ -99,10 +98,6 @@ impl<R: Repr> Scenario for LibraryScenario<R> {
         check_free_items(library)?;
         check_loans(library)?;
         check_authorship(library)
-    }
-
-    fn slowed(&self, delay: Duration) -> Self {
-        Self::with_write_delay(delay)
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> LibraryRead {

@@ -382,7 +382,7 @@ fn generated_stream_is_reproducible_and_follows_the_mix() {
 }
 
 fn outputs<R: Repr>(ops: &[Op<LibraryScenario>], size: usize) -> Vec<String> {
-    let s = LibraryScenario::<R>::with_write_delay(Duration::ZERO);
+    let s = LibraryScenario::<R>::default();
     let mut library = s.initial_state(size);
     let outputs = ops
         .iter()
@@ -724,7 +724,7 @@ proptest! {
 // Three-way merge.
 
 fn scenario_in<R: Repr>() -> LibraryScenario<R> {
-    LibraryScenario::with_write_delay(Duration::ZERO)
+    LibraryScenario::default()
 }
 
 /// `count` generated writes (no reads) on a library of `size` books.

@@ -47,10 +47,9 @@ use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario, pause};
+use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{EntryDiff, Map, Repr, Seq, Std};
 use crate::workload::GenContext;
 
@@ -123,23 +122,21 @@ impl FromStr for RoutingVariant {
 #[derive(Clone, Copy, Debug)]
 pub struct RoutingScenario<R = Std> {
     variant: RoutingVariant,
-    write_delay: Duration,
     repr: PhantomData<R>,
 }
 
 impl RoutingScenario<Std> {
-    /// The scenario with std collections and no write delay.
+    /// The scenario in `variant`, with std collections.
     pub fn new(variant: RoutingVariant) -> Self {
-        Self::with(variant, Duration::ZERO)
+        Self::with(variant)
     }
 }
 
 impl<R: Repr> RoutingScenario<R> {
-    /// Every write pauses for `write_delay` before returning.
-    pub fn with(variant: RoutingVariant, write_delay: Duration) -> Self {
+    /// The scenario in `variant`, with its state in representation `R`.
+    pub fn with(variant: RoutingVariant) -> Self {
         Self {
             variant,
-            write_delay,
             repr: PhantomData,
         }
     }

@@ -32,7 +32,6 @@ impl<R: Repr> Scenario for RoutingScenario<R> {
     }
 
     fn write(&self, state: &mut RoutingTable<R>, op: &RoutingWrite) -> RoutingWriteOutput {
-        pause(self.write_delay);
         state.version += 1;
         match op {
             RoutingWrite::Add(route) => add(state, route),
@@ -60,10 +59,6 @@ impl<R: Repr> Scenario for RoutingScenario<R> {
             )));
         }
         state.table.check_shape().map_err(violation)
-    }
-
-    fn slowed(&self, delay: Duration) -> Self {
-        Self::with(self.variant, delay)
     }
 
     fn generate_read(&self, ctx: &mut GenContext) -> RoutingRead {

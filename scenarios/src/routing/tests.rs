@@ -155,7 +155,7 @@ fn a_tenant_write_leaves_the_other_tenants_tables_equal() {
             other => panic!("not a tenants table: {other:?}"),
         }
     }
-    let s = RoutingScenario::<Imbl>::with(RoutingVariant::Tenants, Duration::ZERO);
+    let s = RoutingScenario::<Imbl>::with(RoutingVariant::Tenants);
     let before = s.initial_state(640);
     let mut after = before.clone();
     let target = initial_route(RoutingVariant::Tenants, 200);
@@ -314,7 +314,7 @@ fn generated_stream_is_reproducible_and_follows_the_mix() {
 }
 
 fn outputs<R: Repr>(variant: RoutingVariant, ops: &[Op<RoutingScenario>]) -> Vec<String> {
-    let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+    let s = RoutingScenario::<R>::with(variant);
     let mut table = s.initial_state(200);
     let outputs = ops.iter().map(|op| match op {
         Op::Read(read) => format!("{:?}", s.read(&table, read)),
@@ -654,7 +654,7 @@ fn diff_then_apply_rebuilds<R: Repr>(
     size: usize,
     writes: &[RoutingWrite],
 ) {
-    let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+    let s = RoutingScenario::<R>::with(variant);
     let mut state = s.initial_state(size);
     for (at, write) in writes.iter().enumerate() {
         let previous = state.clone();
@@ -701,7 +701,7 @@ fn check_pairs<R: Repr>(
     size: usize,
     writes: &[RoutingWrite],
 ) -> [usize; 3] {
-    let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+    let s = RoutingScenario::<R>::with(variant);
     let mut previous = s.initial_state(size);
     let mut merged_ways = [0; 3];
     for (at, pair) in writes.chunks_exact(2).enumerate() {
@@ -804,7 +804,7 @@ fn different_routes_merge_and_the_same_route_conflicts<R: Repr>() {
         })
     };
     for variant in [RoutingVariant::Longest, RoutingVariant::Indexed] {
-        let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+        let s = RoutingScenario::<R>::with(variant);
         let state = s.initial_state(100);
         let spare = RoutingWrite::Add(route("/new/route", 1));
         let (a, b) = (replace(variant, 3, 90), replace(variant, 5, 91));
@@ -833,7 +833,7 @@ fn different_routes_merge_and_the_same_route_conflicts<R: Repr>() {
         assert!(conflict_on(&s, &state, &spare, &again), "{variant}");
     }
     let variant = RoutingVariant::Tenants;
-    let s = RoutingScenario::<R>::with(variant, Duration::ZERO);
+    let s = RoutingScenario::<R>::with(variant);
     let state = s.initial_state(4 * ROUTES_PER_TENANT);
     let other_tenants = [
         replace(variant, 3, 90),
@@ -849,7 +849,7 @@ fn different_routes_merge_and_the_same_route_conflicts<R: Repr>() {
     }
     let same_route = replace(variant, 3, 92);
     assert!(conflict_on(&s, &state, &other_tenants[0], &same_route));
-    let s = RoutingScenario::<R>::with(RoutingVariant::Prefix, Duration::ZERO);
+    let s = RoutingScenario::<R>::with(RoutingVariant::Prefix);
     let state = s.initial_state(100);
     let (a, b) = (
         replace(RoutingVariant::Prefix, 3, 90),
@@ -868,7 +868,7 @@ fn writes_to_different_routes_or_tenants_merge_and_to_the_same_route_conflict() 
 #[test]
 fn imbl_diff_of_one_change_among_a_hundred_thousand_routes_is_that_change() {
     for variant in [RoutingVariant::Indexed, RoutingVariant::Tenants] {
-        let s = RoutingScenario::<Imbl>::with(variant, Duration::ZERO);
+        let s = RoutingScenario::<Imbl>::with(variant);
         let before = s.initial_state(100_000);
         let target = initial_route(variant, 54_321);
         let leaf = |backend| match variant {

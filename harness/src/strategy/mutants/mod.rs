@@ -9,7 +9,7 @@ mod stale_read;
 mod torn_read;
 mod unsynced_merge;
 
-use scenarios::Mergeable;
+use scenarios::{Mergeable, Scenario};
 
 pub use self::deadlock::Deadlock;
 pub use self::racy_swap::RacySwap;
@@ -30,11 +30,23 @@ pub const NAMES: &[&str] = &[
 /// Calls `visitor` with the mutant called `name`, if there is one.
 pub fn visit<S: Mergeable, V: StrategyVisitor<S>>(name: &str, visitor: V) -> Option<V::Output> {
     match name {
-        "racy-swap" => Some(visitor.visit::<RacySwap<S>>("racy-swap")),
-        "deadlock" => Some(visitor.visit::<Deadlock<S>>("deadlock")),
         "unsynced-merge" => Some(visitor.visit::<UnsyncedMerge<S>>("unsynced-merge")),
         "torn-read" => Some(visitor.visit::<TornRead<S>>("torn-read")),
-        "stale-read" => Some(visitor.visit::<StaleRead<S>>("stale-read")),
+        _ => visit_any(name, visitor)?,
+    }
+}
+
+/// Calls `visitor` with the mutant called `name` over any scenario, if
+/// there is one; `Some(None)` for a mutant that needs a [`Mergeable`] one.
+pub fn visit_any<S: Scenario, V: StrategyVisitor<S>>(
+    name: &str,
+    visitor: V,
+) -> Option<Option<V::Output>> {
+    match name {
+        "racy-swap" => Some(Some(visitor.visit::<RacySwap<S>>("racy-swap"))),
+        "deadlock" => Some(Some(visitor.visit::<Deadlock<S>>("deadlock"))),
+        "stale-read" => Some(Some(visitor.visit::<StaleRead<S>>("stale-read"))),
+        "unsynced-merge" | "torn-read" => Some(None),
         _ => None,
     }
 }

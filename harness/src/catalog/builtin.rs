@@ -1,21 +1,28 @@
-//! The scenarios selectable by name, in each representation. Adding a
-//! scenario is one line in `visit_in` (and its name in [`NAMES`]).
+//! The scenarios of this project, selectable by name, in each
+//! representation. Adding one is a line in `visit_in` and its name in
+//! [`NAMES`].
 
 use std::time::Duration;
 
-use crate::config::ConfigScenario;
-use crate::ledger::{self, LedgerScenario};
-use crate::library::LibraryScenario;
-use crate::repr::{self, Imbl, Repr, Rpds, Std};
-use crate::routing::{self, RoutingScenario};
-use crate::{Increments, Mergeable};
+use scenarios::config::ConfigScenario;
+use scenarios::ledger::{self, LedgerScenario};
+use scenarios::library::LibraryScenario;
+use scenarios::repr::{self, Imbl, Repr, Rpds, Std};
+use scenarios::routing::{self, RoutingScenario};
+use scenarios::{Increments, Mergeable};
 
-/// Something to do with a scenario whose type is chosen at run time. Every
-/// registered scenario can count increments (so the lost-update checks run
-/// on all of them) and be merged (so `cas-merge` runs on all of them).
+use super::Runnable;
+use crate::check::Memoizable;
+
+/// Something to do with a built-in scenario, whose type is chosen at run
+/// time. Every built-in scenario counts increments and can be merged.
 pub trait ScenarioVisitor {
+    /// What the visit gives.
     type Output;
-    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output;
+    /// Does it with `scenario`.
+    fn visit<S: Increments + Mergeable>(self, scenario: S) -> Self::Output
+    where
+        S::State: Memoizable;
 }
 
 /// Every scenario name, in the order `all` runs them.
@@ -42,7 +49,24 @@ impl Default for ScenarioOptions {
     }
 }
 
-/// Calls `visitor` with the scenario called `name`, built as `options` say.
+/// The scenario called `name`, built as `options` say, ready to run.
+pub fn build(name: &str, options: &ScenarioOptions) -> Result<Box<dyn Runnable>, ScenarioError> {
+    /// Registers a built-in scenario with everything it offers.
+    struct Build(Duration);
+    impl ScenarioVisitor for Build {
+        type Output = Box<dyn Runnable>;
+        fn visit<S: Increments + Mergeable>(self, scenario: S) -> Box<dyn Runnable>
+        where
+            S::State: Memoizable,
+        {
+            super::mergeable(scenario, self.0)
+        }
+    }
+    visit(name, options, Build(options.write_delay))
+}
+
+/// Calls `visitor` with the scenario called `name`, built as `options` say
+/// (its write delay aside: [`build`] applies it).
 pub fn visit<V: ScenarioVisitor>(
     name: &str,
     options: &ScenarioOptions,
@@ -61,23 +85,22 @@ fn visit_in<R: Repr, V: ScenarioVisitor>(
     options: &ScenarioOptions,
     visitor: V,
 ) -> Result<V::Output, ScenarioError> {
-    let delay = options.write_delay;
     match name {
         "config" => {
             no_variant(name, options)?;
-            Ok(visitor.visit(ConfigScenario::<R>::with_write_delay(delay)))
+            Ok(visitor.visit(ConfigScenario::<R>::default()))
         }
         "ledger" => {
             let variant = variant(name, options, ledger::VARIANTS)?;
-            Ok(visitor.visit(LedgerScenario::<R>::with(variant, delay)))
+            Ok(visitor.visit(LedgerScenario::<R>::with(variant)))
         }
         "library" => {
             no_variant(name, options)?;
-            Ok(visitor.visit(LibraryScenario::<R>::with_write_delay(delay)))
+            Ok(visitor.visit(LibraryScenario::<R>::default()))
         }
         "routing" => {
             let variant = variant(name, options, routing::VARIANTS)?;
-            Ok(visitor.visit(RoutingScenario::<R>::with(variant, delay)))
+            Ok(visitor.visit(RoutingScenario::<R>::with(variant)))
         }
         _ => Err(ScenarioError::UnknownScenario(name.to_owned())),
     }
@@ -115,6 +138,14 @@ fn no_variant(name: &str, options: &ScenarioOptions) -> Result<(), ScenarioError
 pub enum ScenarioError {
     #[error("unknown scenario '{0}': valid are all, {names}", names = NAMES.join(", "))]
     UnknownScenario(String),
+    /// A name no scenario of a [`Catalog`](super::Catalog) has.
+    #[error("unknown scenario '{name}': valid are {valid}")]
+    Unknown {
+        /// The name asked for.
+        name: String,
+        /// The catalog's names.
+        valid: String,
+    },
     #[error("unknown representation '{0}': valid are {names}", names = repr::NAMES.join(", "))]
     UnknownRepr(String),
     #[error("unknown variant '{variant}' of scenario {scenario}: valid are {valid}")]
@@ -129,12 +160,8 @@ pub enum ScenarioError {
 mod tests {
     use super::*;
 
-    struct Name;
-    impl ScenarioVisitor for Name {
-        type Output = &'static str;
-        fn visit<S: Increments + Mergeable>(self, scenario: S) -> &'static str {
-            scenario.name()
-        }
+    fn built_name(name: &str, options: &ScenarioOptions) -> Result<&'static str, ScenarioError> {
+        build(name, options).map(|runnable| runnable.name())
     }
 
     #[test]
@@ -145,7 +172,7 @@ mod tests {
                     repr: (*repr).to_owned(),
                     ..ScenarioOptions::default()
                 };
-                assert_eq!(visit(name, &options, Name).unwrap(), *name);
+                assert_eq!(built_name(name, &options).unwrap(), *name);
             }
         }
     }
@@ -153,7 +180,7 @@ mod tests {
     #[test]
     fn unknown_names_list_the_valid_ones() {
         let options = ScenarioOptions::default();
-        let err = visit("nope", &options, Name).unwrap_err();
+        let err = built_name("nope", &options).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -165,7 +192,7 @@ mod tests {
             repr: "im".into(),
             ..ScenarioOptions::default()
         };
-        let err = visit("config", &options, Name).unwrap_err();
+        let err = built_name("config", &options).unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown representation 'im': valid are std, imbl, rpds"
@@ -174,18 +201,18 @@ mod tests {
 
     #[test]
     fn routing_takes_each_of_its_variants_and_refuses_others() {
-        for variant in crate::routing::VARIANTS {
+        for variant in routing::VARIANTS {
             let options = ScenarioOptions {
                 variant: Some((*variant).to_owned()),
                 ..ScenarioOptions::default()
             };
-            assert_eq!(visit("routing", &options, Name).unwrap(), "routing");
+            assert_eq!(built_name("routing", &options).unwrap(), "routing");
         }
         let options = ScenarioOptions {
             variant: Some("trie".into()),
             ..ScenarioOptions::default()
         };
-        let err = visit("routing", &options, Name).unwrap_err();
+        let err = built_name("routing", &options).unwrap_err();
         assert_eq!(
             err.to_string(),
             "unknown variant 'trie' of scenario routing: valid are prefix, longest, indexed, tenants"
@@ -198,7 +225,7 @@ mod tests {
             variant: Some("fast".into()),
             ..ScenarioOptions::default()
         };
-        assert!(visit("config", &options, Name).is_err());
-        assert!(visit("library", &options, Name).is_err());
+        assert!(built_name("config", &options).is_err());
+        assert!(built_name("library", &options).is_err());
     }
 }
