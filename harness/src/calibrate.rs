@@ -76,6 +76,7 @@ const TIMER_BATCHES: usize = 201;
 /// What to calibrate: the same threads, size and seed for every loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CalibrateConfig {
+    /// Threads of every loop, each replaying its own stream of reads.
     pub threads: usize,
     /// Flags in the config scenario's state.
     pub size: usize,
@@ -85,6 +86,7 @@ pub struct CalibrateConfig {
     pub warmup: Duration,
     /// Trials of each loop; the fastest of each is compared.
     pub rounds: usize,
+    /// Seed of the operation streams; each thread's is derived with [`thread_seed`].
     pub seed: u64,
 }
 
@@ -119,13 +121,21 @@ impl Default for CalibrateConfig {
 /// What calibration found; serializable so reports can show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Calibration {
+    /// The scenario measured (the config scenario's name).
     pub scenario: String,
+    /// The strategy measured, [`STRATEGY`].
     pub strategy: String,
+    /// As [`CalibrateConfig::threads`].
     pub threads: usize,
+    /// As [`CalibrateConfig::size`].
     pub size: usize,
+    /// Measured time of each trial, in seconds.
     pub duration_s: f64,
+    /// Unmeasured warm-up before each trial, in seconds.
     pub warmup_s: f64,
+    /// Trials of each loop.
     pub rounds: usize,
+    /// As [`CalibrateConfig::seed`].
     pub seed: u64,
     /// Which figure of each loop the ratios compare; calibrations recorded
     /// before the field existed compared medians.
@@ -145,6 +155,7 @@ pub struct Calibration {
     pub ratio_plain_load: f64,
     /// `harness_unsampled / hand_cache`, on `basis`: the runner without sampling.
     pub ratio_unsampled: f64,
+    /// The `ratio` required to pass, [`THRESHOLD`] when recorded.
     pub threshold: f64,
     /// `ratio >= threshold`.
     pub passes: bool,
@@ -225,6 +236,7 @@ impl Calibration {
 pub struct Throughput {
     /// Median over rounds of the operations per second of all threads.
     pub ops_per_sec: f64,
+    /// `ops_per_sec` divided by the number of threads.
     pub ops_per_sec_per_thread: f64,
     /// Nanoseconds one thread spends per operation, at the median.
     pub ns_per_op: f64,
@@ -242,10 +254,13 @@ impl Throughput {
 /// Why calibration could not produce a result.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CalibrateError {
+    /// The configuration is invalid; says which setting.
     #[error("invalid calibration: {0}")]
     Config(&'static str),
+    /// The harness run failed.
     #[error("the harness run of {STRATEGY} failed: {0}")]
     Run(#[from] RunFailure),
+    /// Most rounds of a loop completed no operation in the given duration.
     #[error("a loop completed no operations in most of its {0:?} rounds; use a longer duration")]
     TooShort(Duration),
 }

@@ -5,17 +5,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::machine::Machine;
 
+/// The machine, toolchain and build a result was produced with, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Environment {
+    /// The `model name` of `/proc/cpuinfo`, or `unknown`.
     pub cpu_model: String,
+    /// Threads the process may run in parallel (`available_parallelism`, 1 if unknown).
     pub logical_cores: usize,
+    /// The OS's `PRETTY_NAME` from `/etc/os-release`, else Rust's OS name (e.g. `linux`).
     pub os: String,
+    /// The kernel release from `/proc/sys/kernel/osrelease`; `None` where it cannot be read.
     pub kernel: Option<String>,
+    /// The target architecture the harness was built for, e.g. `x86_64`.
     pub arch: String,
+    /// The `rustc --version` line of the compiler that built the harness, or `unknown`.
     pub rustc: String,
     /// `release` or `debug`; debug numbers are not representative.
     pub build_profile: String,
+    /// The harness crate's version.
     pub harness_version: String,
+    /// The commit (`git rev-parse HEAD`) the harness was built from; `None` when
+    /// it was built outside a git repository or without git.
     pub git_commit: Option<String>,
     /// When the result was produced, RFC 3339 in UTC.
     pub timestamp: String,

@@ -23,17 +23,25 @@ pub const CODE_PATH_FLAGS: &[&str] = &[
 /// The machine a result was measured on.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
+    /// The target architecture the harness was built for, e.g. `x86_64`.
     pub arch: String,
+    /// CPU vendor (`vendor_id`, or `CPU implementer` on ARM); `unknown` if absent.
     pub vendor: String,
+    /// CPU family (`cpu family`, or `CPU architecture` on ARM); `unknown` if absent.
     pub family: String,
+    /// CPU model number (`model`, or `CPU part` on ARM); `unknown` if absent.
     pub model: String,
+    /// CPU stepping (`stepping`, or `CPU revision` on ARM); `unknown` if absent.
     pub stepping: String,
+    /// Microcode revision (`microcode`, or `CPU variant` on ARM); `unknown` if absent.
     pub microcode: String,
+    /// Threads the process may run in parallel (`available_parallelism`).
     pub logical_cores: usize,
     /// Each cache of the first CPU, e.g. `L1d 48K`, `L3 32768K`.
     pub caches: Vec<String>,
     /// Which of [`CODE_PATH_FLAGS`] the CPU has.
     pub flags: Vec<String>,
+    /// The kernel release, or `unknown`.
     pub kernel: String,
     /// All of the above in one line; two results are comparable only when
     /// theirs are equal. Empty in files written before it existed.

@@ -12,7 +12,9 @@ use super::record::Recording;
 /// Acknowledged writes the final state does not count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LostUpdates {
+    /// Writes the run acknowledged: applied with an output, or posted.
     pub acknowledged: u64,
+    /// Writes the final state counts ([`Increments::count`]).
     pub counted: u64,
 }
 

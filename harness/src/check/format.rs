@@ -25,11 +25,14 @@ use super::models::{KeyValue, KvInput, KvOutput, Register, RegisterInput, Regist
 /// A parsed history, with the model it is to be checked against.
 #[derive(Clone, Debug)]
 pub enum AnyHistory {
+    /// A history of the [`Register`] model (`"model": "register"`).
     Register(Vec<Operation<RegisterInput, RegisterOutput>>),
+    /// A history of the [`KeyValue`] model (`"model": "kv"`).
     Kv(Vec<Operation<KvInput, KvOutput>>),
 }
 
 impl AnyHistory {
+    /// Operations in the history.
     pub fn len(&self) -> usize {
         match self {
             AnyHistory::Register(ops) => ops.len(),
@@ -37,6 +40,7 @@ impl AnyHistory {
         }
     }
 
+    /// Whether the history has no operation.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -69,17 +73,25 @@ pub fn ops_json<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> 
 /// What is wrong with a history file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
+    /// The text is not JSON, starts with a byte order mark, or repeats a key.
     #[error("not JSON: {0}")]
     Json(String),
+    /// A top-level field is missing or wrong.
     #[error("field '{field}': {problem}")]
     Top {
+        /// The field, `model` or `ops`; `(root)` for the whole file.
         field: &'static str,
+        /// What is wrong with it.
         problem: String,
     },
+    /// A field of one operation is missing or wrong.
     #[error("operation {index}, field '{field}': {problem}")]
     Op {
+        /// The operation's index in `ops`, from 0.
         index: usize,
+        /// The field, e.g. `call`.
         field: String,
+        /// What is wrong with it.
         problem: String,
     },
 }

@@ -12,19 +12,42 @@ use super::history::Model;
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Register;
 
+/// An operation on the [`Register`], as a history file spells it
+/// (`{"op": "write", "value": 3}`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum RegisterInput {
+    /// Reads the value.
     Read,
-    Write { value: i64 },
-    Cas { from: i64, to: i64 },
+    /// Sets the value.
+    Write {
+        /// The value written.
+        value: i64,
+    },
+    /// Sets the value to `to` if it is `from`.
+    Cas {
+        /// The value expected.
+        from: i64,
+        /// The value set when it was there.
+        to: i64,
+    },
 }
 
+/// What a [`RegisterInput`] returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum RegisterOutput {
-    Read { value: Option<i64> },
-    Cas { ok: bool },
+    /// A read's answer.
+    Read {
+        /// The value read; `None` while nothing was written.
+        value: Option<i64>,
+    },
+    /// A compare-and-set's answer.
+    Cas {
+        /// Whether the value was `from`, and so was set.
+        ok: bool,
+    },
+    /// A write's acknowledgement.
     Written {},
 }
 
@@ -70,15 +93,34 @@ impl Model for Register {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct KeyValue;
 
+/// An operation on the [`KeyValue`] store, as a history file spells it
+/// (`{"op": "put", "key": "x", "value": "1"}`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum KvInput {
-    Get { key: String },
-    Put { key: String, value: String },
-    Append { key: String, value: String },
+    /// Reads a key's value.
+    Get {
+        /// The key read.
+        key: String,
+    },
+    /// Replaces a key's value.
+    Put {
+        /// The key written.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
+    /// Appends to a key's value.
+    Append {
+        /// The key written.
+        key: String,
+        /// The text appended.
+        value: String,
+    },
 }
 
 impl KvInput {
+    /// The one key the operation touches.
     pub fn key(&self) -> &str {
         match self {
             KvInput::Get { key } | KvInput::Put { key, .. } | KvInput::Append { key, .. } => key,
@@ -86,10 +128,16 @@ impl KvInput {
     }
 }
 
+/// What a [`KvInput`] returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum KvOutput {
-    Got { value: String },
+    /// A get's answer.
+    Got {
+        /// The key's value; `""` if it was never written.
+        value: String,
+    },
+    /// A put's or append's acknowledgement.
     Done {},
 }
 

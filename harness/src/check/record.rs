@@ -23,6 +23,7 @@ pub type ScenarioHistory<S> = Vec<Operation<Op<S>, Output<S>>>;
 
 /// A recorded run: its history and the state it ended in.
 pub struct Recording<S: Scenario> {
+    /// Every client's operations, client by client, each in its own order.
     pub history: ScenarioHistory<S>,
     /// Writes posted to be applied later (`actor-post`): accepted, so
     /// counted as acknowledged, though the history shows no output.
@@ -35,11 +36,17 @@ pub struct Recording<S: Scenario> {
 /// What to record.
 #[derive(Clone, Debug)]
 pub struct RecordConfig {
+    /// Client threads, each with its own strategy handle.
     pub threads: usize,
+    /// Operations each client runs.
     pub ops_per_thread: usize,
+    /// Size of the initial state.
     pub size: usize,
+    /// The read ratio and key distribution of the operations generated.
     pub workload: Workload,
+    /// Seed of the operations; each client's is derived with [`thread_seed`].
     pub seed: u64,
+    /// The strategy's own options.
     pub options: StrategyOptions,
     /// The watchdog: a run whose clients have not all finished by then is
     /// reported as stuck (a deadlock, or a livelock) and abandoned.

@@ -197,7 +197,7 @@ fn wrap(head: &str, items: &[String], max: usize) -> String {
 const VIOLATION_LINES: usize = 40;
 
 /// A history breaking a contract other than linearizability: its
-/// operations in call order (the last [`VIOLATION_LINES`]), each naming its
+/// operations in call order (at most the last 40), each naming its
 /// client, and the one the search could not place.
 pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
     let max = terminal_width();

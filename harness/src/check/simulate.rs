@@ -14,11 +14,13 @@ use super::models::{KvInput, KvOutput, RegisterInput};
 /// The shape of a simulated history.
 #[derive(Clone, Copy, Debug)]
 pub struct Simulation {
+    /// Operations in the history.
     pub ops: usize,
     /// Clients at once (each runs one operation at a time).
     pub clients: u64,
     /// Chance that a client crashes with its operation in flight, per operation.
     pub crash_chance: f64,
+    /// Seed of the inputs, the interleaving and the crashes.
     pub seed: u64,
 }
 

@@ -27,8 +27,12 @@ pub const BASELINE_SCHEMA_VERSION: u32 = 1;
 /// A recorded run of a suite.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
+    /// The layout version, [`BASELINE_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// Where the baseline was recorded; its machine fingerprint and build
+    /// profile must match the checking run's.
     pub environment: Environment,
+    /// The suite's definition at recording time; must equal today's.
     pub suite: Suite,
     /// One entry per point of `suite`, in its order.
     pub figures: Vec<PointTrials>,
@@ -37,50 +41,68 @@ pub struct Baseline {
 /// Why a baseline cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
+    /// No file at the path.
     #[error(
         "baseline '{}' does not exist: record one with `harness gate --update-baseline --baseline {}`",
         .0.display(), .0.display()
     )]
     Missing(PathBuf),
+    /// The file exists but could not be read.
     #[error("cannot read baseline '{path}': {err}", path = .0.display(), err = .1)]
     Unreadable(PathBuf, std::io::Error),
+    /// The file is not a baseline this harness reads: bad JSON, another schema
+    /// version, or figures that do not match its suite; says why.
     #[error(
         "baseline '{path}' is not a gate baseline ({why}): record it again with --update-baseline",
         path = .0.display(), why = .1
     )]
     Malformed(PathBuf, String),
+    /// The baseline was recorded with another suite than the one requested.
     #[error(
         "baseline '{}' was recorded with suite {recorded}, not {requested}: pass --suite {recorded}, or record a {requested} baseline with --update-baseline",
         .path.display()
     )]
     OtherSuite {
+        /// The baseline file.
         path: PathBuf,
+        /// The suite in the file.
         recorded: SuiteName,
+        /// The suite asked for.
         requested: SuiteName,
     },
+    /// The suite's points or timing changed since the baseline was recorded.
     #[error(
         "baseline '{path}' was recorded with another definition of suite {name} (its points or timing changed since): record it again with --update-baseline",
         name = .0, path = .1.display()
     )]
     ChangedSuite(SuiteName, PathBuf),
+    /// The baseline was recorded by a build of another profile.
     #[error(
         "baseline '{}' was recorded with a {recorded} build and this is a {current} build: figures of different builds are not comparable; run the {recorded} build or record the baseline again",
         .path.display()
     )]
     OtherBuild {
+        /// The baseline file.
         path: PathBuf,
+        /// The profile in the file, e.g. `release`.
         recorded: String,
+        /// This build's profile.
         current: String,
     },
+    /// The baseline was recorded on a machine of another fingerprint.
     #[error(
         "baseline '{}' was recorded on another machine ({recorded}; this one: {current}): compare on the same machine with --against REV, or record the baseline here with --update-baseline",
         .path.display()
     )]
     OtherMachine {
+        /// The baseline file.
         path: PathBuf,
+        /// The recorded fingerprint, phrased for the message.
         recorded: String,
+        /// This machine's fingerprint.
         current: String,
     },
+    /// The baseline could not be written.
     #[error("cannot write baseline '{path}': {err}", path = .0.display(), err = .1)]
     Write(PathBuf, std::io::Error),
 }

@@ -33,7 +33,9 @@ pub const SEED: u64 = 0x6A7E;
 /// A range of relative changes, e.g. `-0.31..=-0.22` for 31% to 22% slower.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
+    /// The lower end, as a relative change (-0.31 for 31% slower).
     pub low: f64,
+    /// The upper end, as a relative change.
     pub high: f64,
 }
 

@@ -23,15 +23,24 @@ pub const GATE_SCHEMA_VERSION: u32 = 2;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ComparedWith {
     /// A stored baseline file, recorded on a machine of the same fingerprint.
-    Baseline { path: PathBuf },
+    Baseline {
+        /// The baseline file.
+        path: PathBuf,
+    },
     /// The harness built at a git revision, measured interleaved (A/B).
     Revision {
+        /// The revision as given to `--against`.
         revision: String,
+        /// The full commit it resolved to.
         commit: String,
+        /// The harness binary built at that commit.
         binary: PathBuf,
     },
     /// A harness binary given by path, measured interleaved (A/B).
-    Binary { binary: PathBuf },
+    Binary {
+        /// The harness binary, as given to `--against-binary`.
+        binary: PathBuf,
+    },
 }
 
 impl ComparedWith {
@@ -59,34 +68,47 @@ impl ComparedWith {
     }
 }
 
+/// A gate run's result, written whole as the gate's JSON file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateOutcome {
+    /// The layout version, [`GATE_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// The suite measured.
     pub suite: SuiteName,
     /// The slowdown that fails, as a fraction (0.2 for 20%).
     pub threshold: f64,
+    /// The two-sided confidence of every interval, [`CONFIDENCE`].
     pub confidence: f64,
+    /// Bootstrap resamples per interval, [`RESAMPLES`].
     pub resamples: usize,
+    /// What the current build was compared with.
     pub compared_with: ComparedWith,
+    /// Where the current side was measured.
     pub environment: Environment,
     /// Where the side compared against was measured: the baseline's
     /// recording, or the other build's worker process.
     pub baseline_environment: Environment,
+    /// Every judged figure, in the suite's order.
     pub figures: Vec<Figure>,
     /// Points the side compared against does not define (a strategy added
     /// since), so they were not judged.
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// How many figures got each verdict.
     pub counts: Counts,
 }
 
 /// One figure: its point, both sides' trials, and the judgement.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
+    /// The point's id ([`Point::id`]).
     pub id: String,
+    /// The point measured.
     pub point: Point,
+    /// The comparison's medians, change, interval and verdict.
     #[serde(flatten)]
     pub judgement: Judgement,
+    /// Both sides' trials the judgement was made from.
     #[serde(flatten)]
     pub trials: FigureTrials,
 }
@@ -97,13 +119,18 @@ pub struct Figure {
 pub enum FigureTrials {
     /// A/B: each round's run on both sides, and its ratio (current over against).
     Paired {
+        /// The side compared against, one run per round.
         against_trials: Vec<Work>,
+        /// The current side, one run per round.
         current_trials: Vec<Work>,
+        /// Each round's current over against, in operations per CPU-second.
         ratios: Vec<f64>,
     },
     /// Against a baseline file: its normalized figures, and this run's trials.
     Baseline {
+        /// The baseline's normalized figures.
         baseline_trials: Vec<f64>,
+        /// This run's trials.
         current_trials: Vec<Trial>,
     },
 }
@@ -111,9 +138,13 @@ pub enum FigureTrials {
 /// How many figures got each verdict.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
+    /// Figures within the threshold.
     pub pass: usize,
+    /// Figures faster by more than the threshold.
     pub improved: usize,
+    /// Figures whose interval straddles `-threshold`.
     pub unclear: usize,
+    /// Figures slower by more than the threshold; any fails the gate.
     pub regression: usize,
 }
 

@@ -33,8 +33,11 @@ pub const PROOF_SLOWDOWN_VARIABLE: &str = "HARNESS_GATE_PROOF_SLOWDOWN";
 /// Every paired trial of one point, in the order they ran.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PairedTrials {
+    /// The point measured.
     pub point: Point,
+    /// Side A's (the compared-against build's) trials, one per round.
     pub against: Vec<Work>,
+    /// Side B's (the current build's) trials, one per round.
     pub current: Vec<Work>,
 }
 
@@ -52,15 +55,20 @@ impl PairedTrials {
 /// A point the side compared against could not run, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Skipped {
+    /// The point's id ([`Point::id`]).
     pub id: String,
+    /// Why side A could not run it, as it answered.
     pub why: String,
 }
 
 /// What a paired run measured.
 #[derive(Clone, Debug)]
 pub struct Paired {
+    /// The points both sides ran, in the suite's order.
     pub figures: Vec<PairedTrials>,
+    /// The points side A could not run.
     pub skipped: Vec<Skipped>,
+    /// Where side A's worker ran, as it reported it.
     pub against_environment: Environment,
 }
 
@@ -72,7 +80,12 @@ pub enum PairedError {
     Worker(String),
     /// The current side could not run a point of its own suite.
     #[error("{point}: {why}")]
-    Current { point: String, why: String },
+    Current {
+        /// The point's id.
+        point: String,
+        /// What the current side answered.
+        why: String,
+    },
     /// The current side's worker stopped answering.
     #[error("the current side's worker {0}")]
     CurrentLost(String),
@@ -84,6 +97,7 @@ pub struct Side {
     child: Child,
     input: ChildStdin,
     output: BufReader<ChildStdout>,
+    /// Where this side's worker runs, as its [`Hello`] reported it.
     pub environment: Environment,
 }
 

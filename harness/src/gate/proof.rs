@@ -28,7 +28,9 @@ const BLOCKS_PER_SPIN: u32 = 8;
 /// A strategy to slow down, and the share of throughput to take away.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slowdown {
+    /// The strategy's registry name.
     pub strategy: String,
+    /// The share of throughput taken away, above 0 and below 1 (0.25 for 25%).
     pub fraction: f64,
 }
 

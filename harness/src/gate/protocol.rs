@@ -26,14 +26,18 @@ pub const PROTOCOL: u32 = 1;
 /// The worker's first line.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Hello {
+    /// The protocol the worker speaks, [`PROTOCOL`].
     pub gate_worker_protocol: u32,
+    /// Where the worker runs.
     pub environment: Environment,
 }
 
 /// One trial to run: a point's strategy alone, for one window.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Request {
+    /// The point whose strategy runs.
     pub point: Point,
+    /// How the trial is timed.
     pub timing: Timing,
 }
 

@@ -20,25 +20,39 @@ use std::process::{Command, Stdio};
 /// A built revision.
 #[derive(Clone, Debug)]
 pub struct Built {
+    /// The full commit the revision resolved to.
     pub commit: String,
+    /// The harness binary built from it.
     pub binary: PathBuf,
 }
 
 /// Why a revision could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
+    /// Not inside a git checkout; holds git's error.
     #[error("--against needs a git checkout: {0}")]
     NotARepository(String),
+    /// The revision names no commit of the repository.
     #[error("unknown revision '{0}': name a commit, tag or branch of this repository")]
     Unknown(String),
+    /// The worktree could not be checked out.
     #[error("cannot check out {commit} into '{dir}': {why}", dir = .dir.display())]
     Checkout {
+        /// The commit to check out.
         commit: String,
+        /// The worktree's directory.
         dir: PathBuf,
+        /// What failed.
         why: String,
     },
+    /// Cargo could not build the harness at the commit.
     #[error("building the harness at {commit} failed ({why}); cargo's output is above")]
-    Build { commit: String, why: String },
+    Build {
+        /// The commit built.
+        commit: String,
+        /// What failed.
+        why: String,
+    },
 }
 
 /// Checks out and builds `revision`; cargo's output goes to standard error.

@@ -27,8 +27,10 @@ pub enum SuiteName {
 }
 
 impl SuiteName {
+    /// Every suite.
     pub const ALL: [SuiteName; 3] = [SuiteName::Quick, SuiteName::Full, SuiteName::Smoke];
 
+    /// The name `--suite` takes, e.g. `quick`.
     pub fn as_str(self) -> &'static str {
         match self {
             SuiteName::Quick => "quick",
@@ -47,11 +49,17 @@ impl fmt::Display for SuiteName {
 /// One measured configuration; each point gives one figure per trial.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
+    /// The scenario's registry name.
     pub scenario: String,
+    /// The state's representation, by its `--repr` name (e.g. `std`).
     pub repr: String,
+    /// The strategy's registry name.
     pub strategy: String,
+    /// The share of operations that are reads, 0 to 1.
     pub read_ratio: f64,
+    /// Threads running the strategy.
     pub threads: usize,
+    /// The size the scenario's initial state is built from.
     pub size: usize,
     /// How the reference workload writes: as the strategy does. Baselines
     /// recorded before it was part of the definition read as in place, so
@@ -92,10 +100,12 @@ pub struct Timing {
 }
 
 impl Timing {
+    /// [`Self::duration_s`] as a [`Duration`].
     pub fn duration(&self) -> Duration {
         Duration::from_secs_f64(self.duration_s)
     }
 
+    /// [`Self::reference_s`] as a [`Duration`].
     pub fn reference(&self) -> Duration {
         Duration::from_secs_f64(self.reference_s)
     }
@@ -104,8 +114,11 @@ impl Timing {
 /// A suite: its name, its points and its timing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Suite {
+    /// Which suite this is.
     pub name: SuiteName,
+    /// The points measured, in the order figures are reported.
     pub points: Vec<Point>,
+    /// How every trial is timed, and how many there are.
     pub timing: Timing,
 }
 
@@ -118,6 +131,7 @@ struct Mix {
 }
 
 impl Suite {
+    /// The suite `name` defines.
     pub fn named(name: SuiteName) -> Suite {
         match name {
             SuiteName::Quick => Suite::quick(),

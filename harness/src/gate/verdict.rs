@@ -27,6 +27,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as reports print it; `REGRESSION` in capitals.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
@@ -42,11 +43,14 @@ impl Verdict {
 pub struct Judgement {
     /// The median figure of the trials compared against.
     pub baseline_median: f64,
+    /// The median figure of the current trials.
     pub current_median: f64,
     /// `current_median / baseline_median - 1`; for paired trials, the
     /// median of the rounds' ratios, less one.
     pub change: f64,
+    /// The bootstrap interval of `change`.
     pub interval: Interval,
+    /// What the interval says against the threshold.
     pub verdict: Verdict,
 }
 

@@ -20,7 +20,9 @@ use crate::sweep::{Slice, Summary, SweepResults};
 pub struct Answer {
     /// What the sweep was: its trials per point, duration, variant.
     pub sweep: String,
+    /// The measured point that answers, and what was moved to reach it.
     pub resolved: Resolved,
+    /// The fastest strategy there.
     pub best: Lead,
     /// Strategies that only failed at that point.
     pub failed_there: Vec<String>,
@@ -31,9 +33,11 @@ pub struct Answer {
 /// The leaders along one axis, the other axes held at the resolved point.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisCrossovers {
+    /// The axis: `read ratio`, `size` or `threads`.
     pub axis: &'static str,
     /// The values held fixed, e.g. "64 threads, size 64, std".
     pub at: String,
+    /// The axis's measured values, in order, grouped by leader.
     pub segments: Vec<Segment>,
 }
 

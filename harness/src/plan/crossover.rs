@@ -17,6 +17,8 @@ pub struct Lead {
     pub label: String,
     /// Median over the point's successful trials.
     pub ops_per_sec: f64,
+    /// The next fastest, with its median ops/s; `None` when it was the only one
+    /// with a successful trial.
     pub runner_up: Option<(String, f64)>,
     /// How much faster than the runner-up, as a fraction.
     pub margin: Option<f64>,
@@ -69,7 +71,9 @@ impl Lead {
 /// has a successful trial there).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
+    /// The value, as text (e.g. `0.9`, `64`).
     pub at: String,
+    /// The fastest strategy there.
     pub lead: Option<Lead>,
 }
 
@@ -78,7 +82,9 @@ pub struct Step {
 pub struct Segment {
     /// `None` where nothing succeeded.
     pub label: Option<String>,
+    /// The first value it spans.
     pub from: String,
+    /// The last value it spans.
     pub to: String,
     /// How many measured values it spans.
     pub values: usize,

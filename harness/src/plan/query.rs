@@ -13,18 +13,26 @@ use crate::sweep::{Slice, Summary};
 /// The workload asked about.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
+    /// The scenario's name.
     pub scenario: String,
+    /// The state's representation.
     pub repr: String,
+    /// Share of operations that read, 0 to 1.
     pub read_ratio: f64,
+    /// Worker threads.
     pub threads: usize,
+    /// Size of the state, in the scenario's unit.
     pub size: usize,
 }
 
 /// The measured point used to answer, and what was moved to reach it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resolved {
+    /// The scenario, representation and nearest measured size.
     pub slice: Slice,
+    /// The nearest measured read ratio.
     pub read_ratio: f64,
+    /// The nearest measured thread count.
     pub threads: usize,
     /// One line per value that was not measured and was replaced by the nearest.
     pub moved: Vec<String>,

@@ -16,7 +16,9 @@ use crate::runner::LatencySummary;
 /// The tail of one kind of operation's sampled latency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tail {
+    /// The 99th percentile, in nanoseconds.
     pub p99_ns: u64,
+    /// The 99.9th percentile, in nanoseconds.
     pub p999_ns: u64,
 }
 
@@ -34,11 +36,15 @@ impl From<&LatencySummary> for Tail {
 pub struct Ranked {
     /// 1 for the fastest; `None` for a failed strategy, which has no place.
     pub rank: Option<usize>,
+    /// The strategy's registry name.
     pub strategy: String,
+    /// Operations per second, all threads; 0 when it failed.
     pub ops_per_sec: f64,
+    /// `ops_per_sec` divided by the threads.
     pub ops_per_sec_per_thread: f64,
-    /// `None` where the run had no reads (or writes).
+    /// Read latency's tail; `None` where no read was sampled (or it failed).
     pub read: Option<Tail>,
+    /// Write latency's tail; `None` where no write was sampled (or it failed).
     pub write: Option<Tail>,
     /// Whether its reads wait for a slow write.
     pub blocking: Blocking,
@@ -47,6 +53,7 @@ pub struct Ranked {
 }
 
 impl Ranked {
+    /// Whether the strategy failed (it has an `error`).
     pub fn failed(&self) -> bool {
         self.error.is_some()
     }

@@ -13,8 +13,11 @@ use crate::report::{RunArguments, RunReport, StrategyResult};
 /// What to use for one scenario of a run, and why.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The scenario's name.
     pub scenario: String,
+    /// Its strategies, fastest first, failed ones last.
     pub ranking: Ranking,
+    /// What to use and why, in a few sentences.
     pub recommendation: String,
 }
 

@@ -257,6 +257,7 @@ pub fn shell_quote(arg: &str) -> String {
     }
 }
 
+/// `text` with `&`, `<`, `>` and `"` escaped, for HTML text and attribute values.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -27,6 +27,8 @@ impl Default for LatencyRecorder {
 }
 
 impl LatencyRecorder {
+    /// Records one sampled operation of `kind` that took `nanos` (at least 1 ns is
+    /// recorded; longer than an hour is recorded as an hour).
     pub fn record(&mut self, kind: OpKind, nanos: u64) {
         let histogram = match kind {
             OpKind::Read => &mut self.read,
@@ -35,11 +37,13 @@ impl LatencyRecorder {
         histogram.saturating_record(nanos.max(1));
     }
 
+    /// Adds every sample of `other`.
     pub fn merge(&mut self, other: &LatencyRecorder) {
         self.read.add(&other.read).expect("same bounds");
         self.write.add(&other.write).expect("same bounds");
     }
 
+    /// The percentiles of what was recorded.
     pub fn summary(&self) -> Latency {
         Latency {
             read: LatencySummary::of(&self.read),
@@ -52,17 +56,24 @@ impl LatencyRecorder {
 /// that kind was sampled.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Latency {
+    /// Reads' percentiles.
     pub read: Option<LatencySummary>,
+    /// Writes' percentiles.
     pub write: Option<LatencySummary>,
 }
 
 /// Percentiles of one kind of operation, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LatencySummary {
+    /// Operations timed.
     pub samples: u64,
+    /// The median.
     pub p50_ns: u64,
+    /// The 99th percentile.
     pub p99_ns: u64,
+    /// The 99.9th percentile.
     pub p999_ns: u64,
+    /// The slowest operation timed.
     pub max_ns: u64,
 }
 

@@ -45,14 +45,21 @@ pub const RING_LEN: usize = 4093;
 /// What to run and for how long.
 #[derive(Clone, Debug)]
 pub struct RunConfig {
+    /// Worker threads, at least 1.
     pub threads: usize,
+    /// Size of the scenario's initial state.
     pub size: usize,
+    /// The read ratio and key distribution of the operations generated.
     pub workload: Workload,
+    /// When measurement ends.
     pub stop: StopAfter,
+    /// Unmeasured time before measurement; zero for none.
     pub warmup: Duration,
+    /// Seed of the operations; each thread's is derived with [`thread_seed`].
     pub seed: u64,
     /// Which operations' latency is timed.
     pub sampling: Sampling,
+    /// The strategy's own options.
     pub options: StrategyOptions,
 }
 
@@ -72,15 +79,19 @@ pub struct Measurement {
     /// The measured window common to every worker: from their release into
     /// measurement until the last one stopped.
     pub elapsed: Duration,
+    /// Reads measured, over all workers.
     pub reads: u64,
+    /// Writes measured, over all workers.
     pub writes: u64,
     /// All workers' operations divided by [`elapsed`](Self::elapsed).
     pub ops_per_sec: f64,
     /// Each worker's operations divided by the same window, in worker order.
     pub per_thread_ops_per_sec: Vec<f64>,
+    /// Percentiles of the timed operations.
     pub latency: Latency,
     /// Operations whose latency was timed.
     pub timed: u64,
+    /// The strategy's and its handles' event counts over the measured window.
     pub counters: Counters,
     /// The scenario's description of the state the run ended in.
     pub final_state: Option<String>,

@@ -160,6 +160,8 @@ struct Tally {
 }
 
 impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
+    /// Waits for the gate to open, replays operations through warm-up, then
+    /// measures until the quota is done or the phase says stop.
     pub fn run(mut self) -> WorkerReport {
         drop(self.gate.read());
         if self.phase() == Phase::Stop as u8 {

@@ -24,6 +24,8 @@ use crate::sync::{Arc, AtomicU64, Ordering};
 /// Most writes the writer applies before it publishes and acknowledges.
 pub const MAX_BATCH: usize = 64;
 
+/// The `actor` strategy: a writer thread owns the state and applies writes
+/// from its mailbox; readers load its published snapshots.
 pub struct Actor<S: Scenario> {
     shared: Arc<Shared<S>>,
     mailbox: Sender<Message<S>>,
@@ -44,6 +46,8 @@ enum Message<S: Scenario> {
     Stop,
 }
 
+/// A thread's handle on [`Actor`]: reads the published snapshot, sends writes
+/// to the writer thread.
 pub struct ActorHandle<S: Scenario> {
     reader: SnapshotReader<S::State>,
     mailbox: Sender<Message<S>>,

@@ -22,8 +22,12 @@ use crate::sync::Arc;
 /// Most writes waiting in the mailbox.
 pub const MAILBOX: usize = 1024;
 
+/// The `actor-post` strategy: [`Actor`] with writes posted to the mailbox
+/// without waiting for them to be applied.
 pub struct ActorPost<S: Scenario>(Actor<S>);
 
+/// A thread's handle on [`ActorPost`]: reads the published snapshot, posts
+/// writes.
 pub struct ActorPostHandle<S: Scenario>(ActorHandle<S>);
 
 impl<S: Scenario> Strategy<S> for ActorPost<S> {

@@ -15,6 +15,7 @@ use scenarios::Scenario;
 use super::optimistic::{Commit, Optimistic};
 use super::snapshot::Published;
 
+/// The `arc-swap` strategy: clone, apply and publish with `ArcSwap::rcu`.
 pub type ArcSwapRcu<S> = Optimistic<S, Rcu>;
 
 /// Commit with arc-swap's own read-copy-update loop.

@@ -33,6 +33,8 @@ use super::snapshot::{Published, SnapshotReader, publish_first};
 use super::{Counters, OnConflict, Strategy, StrategyHandle, StrategyOptions, WritePath, Written};
 use crate::sync::Arc;
 
+/// The `cas-merge` strategy: optimistic writes that merge with a concurrent
+/// writer's disjoint changes instead of recomputing.
 pub struct CasMerge<S: Mergeable> {
     shared: Arc<Shared<S>>,
 }
@@ -54,6 +56,7 @@ struct Tally {
     retries: u64,
 }
 
+/// A thread's handle on [`CasMerge`].
 pub struct CasMergeHandle<S: Mergeable> {
     shared: Arc<Shared<S>>,
     reader: SnapshotReader<S::State>,

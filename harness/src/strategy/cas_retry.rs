@@ -16,6 +16,8 @@ use super::optimistic::{Commit, Optimistic};
 use super::snapshot::Published;
 use crate::sync::{Arc, Backoff};
 
+/// The `cas-retry` strategy: snapshot, compute, compare-and-swap, with
+/// back-off and recomputation on a conflict.
 pub type CasRetry<S> = Optimistic<S, CasLoop>;
 
 /// Snapshot, compute, compare-and-swap; back off and recompute on conflict.

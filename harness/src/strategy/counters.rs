@@ -36,14 +36,17 @@ impl Counters {
         delta
     }
 
+    /// The count called `name`; 0 if there is none.
     pub fn get(&self, name: &str) -> u64 {
         self.0.get(name).copied().unwrap_or(0)
     }
 
+    /// Every count with its name, in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
         self.0.iter().map(|(&name, &n)| (name, n))
     }
 
+    /// Whether there are no counts at all (a named count of zero is one).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

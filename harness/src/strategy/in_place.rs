@@ -9,8 +9,12 @@ use crate::sync::Arc;
 
 /// A lock that guards a value for shared reads and exclusive writes.
 pub trait InPlaceLock<T>: Send + Sync + 'static {
+    /// A lock guarding `value`.
     fn new(value: T) -> Self;
+    /// Runs `f` on the value under the lock, shared with other reads where the
+    /// lock allows it.
     fn read<R>(&self, f: impl FnOnce(&T) -> R) -> R;
+    /// Runs `f` on the value under the lock, exclusively.
     fn write<R>(&self, f: impl FnOnce(&mut T) -> R) -> R;
 }
 

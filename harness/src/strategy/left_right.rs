@@ -17,6 +17,8 @@ use super::{Counters, Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::pl::Mutex;
 use crate::sync::{Arc, AtomicU64, Ordering};
 
+/// The `left-right` strategy: two copies of the state, read one while the
+/// single writer updates the other.
 pub struct LeftRight<S: Scenario> {
     writer: Arc<Writer<S>>,
     readers: ReadHandleFactory<Replica<S>>,
@@ -59,6 +61,8 @@ impl<S: Scenario> Absorb<S::Write> for Replica<S> {
     }
 }
 
+/// A thread's handle on [`LeftRight`]: its own read handle, and the shared
+/// writer.
 pub struct LeftRightHandle<S: Scenario> {
     writer: Arc<Writer<S>>,
     reader: ReadHandle<Replica<S>>,

@@ -11,6 +11,7 @@ use scenarios::Scenario;
 use super::{InPlace, InPlaceLock};
 use crate::sync::Mutex;
 
+/// The `mutex` strategy: the state behind one `std::sync::Mutex`.
 pub type MutexStrategy<S> = InPlace<S, Mutex<<S as Scenario>::State>>;
 
 impl<T: Send + 'static> InPlaceLock<T> for Mutex<T> {

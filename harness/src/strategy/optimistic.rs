@@ -34,6 +34,8 @@ struct Shared<S: Scenario> {
     current: Published<S::State>,
 }
 
+/// A thread's handle on [`Optimistic`]: reads the published snapshot, and
+/// commits writes with `C`.
 pub struct OptimisticHandle<S: Scenario, C> {
     shared: Arc<Shared<S>>,
     reader: SnapshotReader<S::State>,

@@ -11,6 +11,7 @@ use scenarios::Scenario;
 use super::{InPlace, InPlaceLock};
 use crate::sync::pl::Mutex;
 
+/// The `pl-mutex` strategy: the state behind one `parking_lot::Mutex`.
 pub type PlMutexStrategy<S> = InPlace<S, Mutex<<S as Scenario>::State>>;
 
 impl<T: Send + 'static> InPlaceLock<T> for Mutex<T> {

@@ -10,6 +10,7 @@ use scenarios::Scenario;
 use super::{InPlace, InPlaceLock};
 use crate::sync::pl::RwLock;
 
+/// The `pl-rwlock` strategy: the state behind one `parking_lot::RwLock`.
 pub type PlRwLockStrategy<S> = InPlace<S, RwLock<<S as Scenario>::State>>;
 
 impl<T: Send + Sync + 'static> InPlaceLock<T> for RwLock<T> {

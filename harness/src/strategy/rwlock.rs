@@ -13,6 +13,7 @@ use scenarios::Scenario;
 use super::{InPlace, InPlaceLock};
 use crate::sync::RwLock;
 
+/// The `rwlock` strategy: the state behind one `std::sync::RwLock`.
 pub type RwLockStrategy<S> = InPlace<S, RwLock<<S as Scenario>::State>>;
 
 impl<T: Send + Sync + 'static> InPlaceLock<T> for RwLock<T> {

@@ -22,6 +22,7 @@ pub struct SnapshotReader<T> {
 }
 
 impl<T> SnapshotReader<T> {
+    /// A reader of `published`, caching its current snapshot.
     pub fn new(published: &Published<T>) -> Self {
         Self {
             cache: Cache::new(Arc::clone(published)),

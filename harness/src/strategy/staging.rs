@@ -16,6 +16,8 @@ use super::snapshot::{Published, SnapshotReader, publish_first};
 use super::{Consistency, Counters, Strategy, StrategyHandle, StrategyOptions, WritePath};
 use crate::sync::{Arc, Mutex};
 
+/// The `staging` strategy: writes in place on a mutex-guarded copy, published
+/// as a snapshot every `--publish-every` writes.
 pub struct Staging<S: Scenario> {
     shared: Arc<Shared<S>>,
 }
@@ -32,6 +34,8 @@ struct Pending<T> {
     unpublished: usize,
 }
 
+/// A thread's handle on [`Staging`]: reads the published snapshot, writes to
+/// the staging copy.
 pub struct StagingHandle<S: Scenario> {
     shared: Arc<Shared<S>>,
     reader: SnapshotReader<S::State>,

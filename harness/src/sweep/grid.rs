@@ -12,36 +12,56 @@ const RATIO_TOLERANCE: f64 = 1e-9;
 /// and what every point shares.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepArguments {
+    /// Scenarios, by name.
     pub scenarios: Vec<String>,
+    /// Strategies, by registry name.
     pub strategies: Vec<String>,
+    /// State representations, by `--repr` name.
     pub reprs: Vec<String>,
+    /// Sizes of the state, in each scenario's unit.
     pub sizes: Vec<usize>,
+    /// Worker thread counts.
     pub threads: Vec<usize>,
+    /// Shares of operations that read, each 0 to 1.
     pub read_ratios: Vec<f64>,
     /// Trials per point; each point's numbers are the medians over them.
     pub repeat: usize,
+    /// Measured time of every trial, in seconds.
     pub duration_s: f64,
+    /// Warm-up before every trial, in seconds.
     pub warmup_s: f64,
+    /// The scenarios' `--variant`; `None` for their default.
     pub variant: Option<String>,
+    /// The pause inside every write, in seconds; 0 for none.
     pub write_delay_s: f64,
+    /// The key distribution, as `--dist` spells it.
     pub dist: String,
+    /// Seed of the operation generator, the same for every trial.
     pub seed: u64,
+    /// staging: writes between two published snapshots.
     pub publish_every: usize,
     /// cas-merge: `retry` or `abort`.
     pub on_conflict: String,
     /// cas-merge: `writes` or `reads`.
     pub validate: String,
+    /// Which operations' latency is timed.
     pub latency_sampling: Sampling,
 }
 
 /// One cell of the grid: one strategy on one workload.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Point {
+    /// The scenario's name.
     pub scenario: String,
+    /// The state's representation.
     pub repr: String,
+    /// Size of the state, in the scenario's unit.
     pub size: usize,
+    /// Worker threads.
     pub threads: usize,
+    /// Share of operations that read; equal within a tolerance of 1e-9.
     pub read_ratio: f64,
+    /// The strategy's registry name.
     pub strategy: String,
 }
 
@@ -66,6 +86,7 @@ impl Point {
     }
 }
 
+/// Whether two read ratios are the same ratio, within a tolerance of 1e-9.
 pub fn same_ratio(a: f64, b: f64) -> bool {
     (a - b).abs() < RATIO_TOLERANCE
 }

@@ -22,8 +22,11 @@ pub const RESULTS_FILE: &str = "results.json";
 /// Everything a sweep measured so far.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepResults {
+    /// The layout version, [`SWEEP_SCHEMA_VERSION`] when written.
     pub schema_version: u32,
+    /// Where the sweep was measured.
     pub environment: Environment,
+    /// The grid and what its points share; a resumed sweep must pass the same.
     pub arguments: SweepArguments,
     /// The command line that started the sweep, for reproduction.
     pub command_line: Vec<String>,
@@ -37,6 +40,7 @@ pub struct SweepResults {
 /// One measurement of one point.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Trial {
+    /// The point measured.
     pub point: Point,
     /// 0 for the first trial of the point.
     pub trial: usize,
@@ -50,12 +54,21 @@ pub struct Trial {
 /// A results file that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ResultsError {
+    /// The file could not be read.
     #[error("cannot read '{path}': {err}", path = .0.display(), err = .1)]
     Read(PathBuf, std::io::Error),
+    /// The file is not JSON of a sweep's results.
     #[error("'{path}' is not a sweep's results file: {err}", path = .0.display(), err = .1)]
     Parse(PathBuf, serde_json::Error),
+    /// The file has another schema version.
     #[error("'{}' has schema_version {found}; this harness reads {SWEEP_SCHEMA_VERSION}", .path.display())]
-    Version { path: PathBuf, found: u64 },
+    Version {
+        /// The results file.
+        path: PathBuf,
+        /// The schema version it has.
+        found: u64,
+    },
+    /// A figure in the file is negative or not finite; says which.
     #[error("'{path}' is not a sweep's results file: {why}", path = .0.display(), why = .1)]
     Invalid(PathBuf, String),
 }
@@ -83,6 +96,7 @@ impl SweepResults {
         }
     }
 
+    /// Reads the results file at `path`, checking its schema version and figures.
     pub fn load(path: &Path) -> Result<Self, ResultsError> {
         let text =
             std::fs::read_to_string(path).map_err(|err| ResultsError::Read(path.into(), err))?;

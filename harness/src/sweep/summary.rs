@@ -16,23 +16,32 @@ use crate::stats::median;
 /// Median latency percentiles, in nanoseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Percentiles {
+    /// The median of the trials' medians.
     pub p50: f64,
+    /// The median of the trials' 99th percentiles.
     pub p99: f64,
+    /// The median of the trials' 99.9th percentiles.
     pub p999: f64,
 }
 
 /// One point's medians.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PointSummary {
+    /// The point summarized.
     pub point: Point,
     /// Successful trials the medians are over.
     pub trials: usize,
+    /// Trials whose strategy failed, left out of the medians.
     pub failed: usize,
+    /// Median operations per second, all threads.
     pub ops_per_sec: f64,
     /// The slowest and fastest trial's ops/s.
     pub ops_per_sec_range: (f64, f64),
+    /// Median writes completed per trial.
     pub writes: f64,
+    /// Read latency; `None` when no read was sampled.
     pub read: Option<Percentiles>,
+    /// Write latency; `None` when no write was sampled.
     pub write: Option<Percentiles>,
     /// Each counter per 1 000 completed writes.
     pub counters_per_kilowrite: BTreeMap<String, f64>,
@@ -41,12 +50,16 @@ pub struct PointSummary {
 /// The workload a chart is about, besides threads, read ratio and strategy.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Slice {
+    /// The scenario's name.
     pub scenario: String,
+    /// The state's representation.
     pub repr: String,
+    /// Size of the state, in the scenario's unit.
     pub size: usize,
 }
 
 impl Slice {
+    /// The slice `point` lies in.
     pub fn of(point: &Point) -> Self {
         Self {
             scenario: point.scenario.clone(),
@@ -55,6 +68,7 @@ impl Slice {
         }
     }
 
+    /// Whether `point` lies in this slice.
     pub fn contains(&self, point: &Point) -> bool {
         self.scenario == point.scenario && self.repr == point.repr && self.size == point.size
     }
@@ -63,8 +77,11 @@ impl Slice {
 /// The fastest strategy of one cell and its lead over the next.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Winner {
+    /// The fastest strategy, by median ops/s.
     pub strategy: String,
+    /// Its median operations per second.
     pub ops_per_sec: f64,
+    /// The next fastest strategy; `None` when only one was measured.
     pub runner_up: Option<String>,
     /// How much faster than the runner-up, as a fraction (0.25 = 25% faster).
     pub margin: Option<f64>,
@@ -76,15 +93,20 @@ pub struct Winner {
 /// Every measured point's medians, with lookups by grid axis.
 #[derive(Clone, Debug)]
 pub struct Summary {
+    /// Every point with a trial, in the order its first trial ran.
     pub points: Vec<PointSummary>,
-    /// The grid's axes as measured, in argument order (ratios and threads ascending).
+    /// Strategies measured, in argument order.
     pub strategies: Vec<String>,
+    /// Thread counts measured, ascending.
     pub threads: Vec<usize>,
+    /// Read ratios measured, ascending.
     pub read_ratios: Vec<f64>,
+    /// Slices measured, in the order their first point appears.
     pub slices: Vec<Slice>,
 }
 
 impl Summary {
+    /// The medians of every point of `results`.
     pub fn of(results: &SweepResults) -> Self {
         let points: Vec<PointSummary> = by_point(&results.trials)
             .into_iter()

@@ -40,8 +40,11 @@ use super::linearizability::{Verdict, check};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Consistency {
+    /// One order of all operations that respects real time and gives every output.
     Linearizable,
+    /// One order that respects each client's own order and gives every output.
     Sequential,
+    /// Writes linearizable; each read sees a prefix of them, never shrinking per client.
     Prefix,
 }
 
@@ -49,6 +52,7 @@ impl Consistency {
     /// Every contract, strongest first.
     pub const ALL: [Consistency; 3] = [Self::Linearizable, Self::Sequential, Self::Prefix];
 
+    /// The contract's name, as `--consistency` and reports spell it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Linearizable => "linearizable",
@@ -68,7 +72,9 @@ impl std::fmt::Display for Consistency {
 /// whose [`Verdict`] carries a shrunk counterexample).
 #[derive(Clone, Debug)]
 pub enum Outcome<M: Model> {
+    /// The history keeps the contract.
     Held,
+    /// The history breaks it; the violation cut to where it was found.
     Violated(Violation<M>),
     /// The budget ran out first.
     Unknown(String),
@@ -79,7 +85,9 @@ pub enum Outcome<M: Model> {
 /// call order, those still running pending.
 #[derive(Clone, Debug)]
 pub struct Violation<M: Model> {
+    /// The contract broken.
     pub contract: Consistency,
+    /// The operations called by the cut, in call order.
     pub ops: Vec<Operation<M::Input, M::Output>>,
     /// How many operations the whole history had.
     pub of: usize,
@@ -90,9 +98,11 @@ pub struct Violation<M: Model> {
 /// One history judged against the contracts asked for.
 #[derive(Clone, Debug)]
 pub struct Judgement<M: Model> {
+    /// The linearizability check's verdict, always made.
     pub linearizability: Verdict<M>,
     /// `None` when not asked for.
     pub sequential: Option<Outcome<M>>,
+    /// `None` when not asked for.
     pub prefix: Option<Outcome<M>>,
     /// When the history is linearizable (all 0), or under `prefix` when it held.
     pub staleness: Option<Staleness>,

@@ -67,6 +67,7 @@ pub(super) struct Explanation {
 }
 
 impl<'a, M: Model> Prefix<'a, M> {
+    /// A search of `ops` against `model`, from the model's initial state.
     pub fn new(model: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
         let mut writes: Vec<usize> = (0..ops.len())
             .filter(|&i| !model.is_read(&ops[i].input))
@@ -111,6 +112,7 @@ impl<'a, M: Model> Prefix<'a, M> {
         search
     }
 
+    /// Search steps taken so far.
     pub fn steps(&self) -> u64 {
         self.steps
     }

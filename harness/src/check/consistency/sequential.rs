@@ -43,6 +43,7 @@ pub(super) struct Sequential<'a, M: Model> {
 }
 
 impl<'a, M: Model> Sequential<'a, M> {
+    /// A search of `ops` against `model`, from the model's initial state.
     pub fn new(model: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
         let state = model.init();
         let clients = by_client(ops);
@@ -63,6 +64,7 @@ impl<'a, M: Model> Sequential<'a, M> {
         }
     }
 
+    /// Search steps taken so far.
     pub fn steps(&self) -> u64 {
         self.steps
     }

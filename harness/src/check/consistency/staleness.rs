@@ -21,8 +21,11 @@ pub struct Staleness {
 /// Max and p99 of a [`Staleness`], as reports show them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct StalenessSummary {
+    /// Reads with an observed output.
     pub reads: usize,
+    /// The most writes one read missed; 0 without reads.
     pub max: u64,
+    /// The nearest-rank 99th percentile of writes missed; 0 without reads.
     pub p99: u64,
 }
 
@@ -44,6 +47,7 @@ impl Staleness {
         self.sorted.sort_unstable();
     }
 
+    /// Max and p99 over every read.
     pub fn summary(&self) -> StalenessSummary {
         StalenessSummary {
             reads: self.sorted.len(),

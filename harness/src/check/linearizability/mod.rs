@@ -7,7 +7,8 @@
 //! a return whose operation is not yet linearized, backtrack. A memo of
 //! (set of operations linearized, model state) pairs already explored cuts
 //! the search: the state must be part of it, not only the set, or histories
-//! with many clients blow up. See [`search`] for what a step costs.
+//! with many clients blow up. See the `search` module for what a step
+//! costs.
 //!
 //! Uncertain operations: one that never returned has its return at +∞ and
 //! may stay unlinearized forever; one that returned without an observed
@@ -37,7 +38,9 @@ use super::shrink::{ShrinkLimits, Shrinking, shrink};
 /// The outcome of a check.
 #[derive(Clone, Debug)]
 pub enum Verdict<M: Model> {
+    /// Some order of the operations respects real time and explains every output.
     Linearizable,
+    /// No order does; a shrunk counterexample.
     NotLinearizable(Counterexample<M>),
     /// The budget ran out before a verdict.
     Unknown(String),

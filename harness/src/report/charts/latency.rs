@@ -51,6 +51,8 @@ enum Kind {
 /// Share of a category's width the bars take.
 const GROUP_WIDTH: f64 = 0.84;
 
+/// One chart of latency percentiles per read ratio of `slice`, at `threads`
+/// threads; none for a ratio where nothing was sampled.
 pub fn percentiles(summary: &Summary, slice: &Slice, threads: usize) -> ChartResult<Vec<Chart>> {
     let mut charts = Vec::new();
     for &ratio in &summary.read_ratios {

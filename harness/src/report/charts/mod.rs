@@ -21,8 +21,11 @@ use self::style::{ChartResult, LineChart};
 /// One chart: its file name under `charts/`, a title and the SVG.
 #[derive(Clone, Debug)]
 pub struct Chart {
+    /// The file name under `charts/`, e.g. `throughput-by-threads-….svg`.
     pub file: String,
+    /// The chart's title, as drawn in it.
     pub title: String,
+    /// The whole SVG document.
     pub svg: String,
 }
 
@@ -39,9 +42,11 @@ impl Chart {
 /// Charts under one heading of the page.
 #[derive(Clone, Debug)]
 pub struct Section {
+    /// The section's heading, e.g. `config · std · size 64: latency`.
     pub heading: String,
     /// What the charts show and how to read them.
     pub note: String,
+    /// The section's charts, never empty.
     pub charts: Vec<Chart>,
 }
 

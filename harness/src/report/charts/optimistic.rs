@@ -16,6 +16,8 @@ const COUNTERS: [(&str, Marker); 4] = [
     ("aborts", Marker::Cross),
 ];
 
+/// Retries, conflicts, merges and aborts per 1 000 writes against the write
+/// ratio, at the most threads measured; `None` when no strategy counted any.
 pub fn collisions_by_write_ratio(summary: &Summary, slice: &Slice) -> ChartResult<Option<Chart>> {
     let Some(&threads) = summary.threads.last() else {
         return Ok(None);

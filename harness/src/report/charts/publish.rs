@@ -18,6 +18,10 @@ use crate::sweep::{Slice, Summary};
 pub const SNAPSHOT_STRATEGIES: [&str; 5] =
     ["arc-swap", "actor", "cas-retry", "cas-merge", "staging"];
 
+/// Median write latency of the [`SNAPSHOT_STRATEGIES`] against the size of
+/// `scenario`'s state, a line per strategy and representation, at the fewest
+/// threads and the lowest read ratio below 1; `None` when there is no such
+/// point or nothing to draw.
 pub fn cost_by_size(summary: &Summary, scenario: &str) -> ChartResult<Option<Chart>> {
     let Some(&threads) = summary.threads.first() else {
         return Ok(None);

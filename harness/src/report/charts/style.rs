@@ -11,17 +11,23 @@ use plotters::prelude::*;
 
 use crate::strategy::registry as strategy_registry;
 
+/// Width of every chart, in pixels.
 pub const WIDTH: u32 = 1000;
+/// Height of every chart, in pixels.
 pub const HEIGHT: u32 = 460;
 /// Room on the right for the legend.
 pub const LEGEND_WIDTH: u32 = 230;
+/// Font family of all text.
 pub const FONT: &str = "sans-serif";
+/// Font size of titles, in pixels.
 pub const TITLE_SIZE: u32 = 20;
+/// Font size of labels and legends, in pixels.
 pub const LABEL_SIZE: u32 = 15;
 
 /// Drawing into a string cannot fail for I/O; anything else is a bug reported as text.
 pub type ChartResult<T> = Result<T, String>;
 
+/// A plotters error as the text of a [`ChartResult`].
 pub fn failed(err: impl std::fmt::Display) -> String {
     err.to_string()
 }
@@ -49,15 +55,21 @@ pub fn strategy_color(strategy: &str) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// The shape drawn at each point of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Marker {
+    /// A filled circle.
     Circle,
+    /// A filled triangle.
     Triangle,
+    /// A filled square.
     Square,
+    /// A diagonal cross.
     Cross,
 }
 
 impl Marker {
+    /// Every marker, for series told apart by shape.
     pub const ALL: [Marker; 4] = [
         Marker::Circle,
         Marker::Triangle,
@@ -69,26 +81,40 @@ impl Marker {
 /// One line: a label for the legend and (x index, y) points.
 #[derive(Clone, Debug)]
 pub struct Series {
+    /// The legend's text.
     pub label: String,
+    /// The line's and markers' colour.
     pub color: RGBColor,
+    /// The shape drawn at each point.
     pub marker: Marker,
+    /// Points as (index into the chart's `x_labels`, y value).
     pub points: Vec<(usize, f64)>,
 }
 
+/// How the y axis maps values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum YScale {
+    /// Linear, from 0.
     Linear,
+    /// Logarithmic; values at or below 0 are not drawn.
     Log,
 }
 
 /// A line chart over a categorical x axis (evenly spaced, labelled by `x_labels`).
 pub struct LineChart {
+    /// Drawn above the plot.
     pub title: String,
+    /// The x axis's description.
     pub x_desc: String,
+    /// The y axis's description.
     pub y_desc: String,
+    /// One label per category of the x axis, in order.
     pub x_labels: Vec<String>,
+    /// How the y axis maps values.
     pub y_scale: YScale,
+    /// Formats a y value for the axis's labels.
     pub y_format: fn(f64) -> String,
+    /// The lines, drawn in order; their legend lists those with a point.
     pub series: Vec<Series>,
 }
 

@@ -8,6 +8,7 @@ use crate::sweep::{PointSummary, Slice, Summary};
 
 const Y_DESC: &str = "throughput (operations/s, median, log scale)";
 
+/// Throughput against read ratio, one chart per thread count.
 pub fn by_read_ratio(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>> {
     let x_labels: Vec<String> = summary
         .read_ratios
@@ -34,6 +35,7 @@ pub fn by_read_ratio(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>
     Ok(charts)
 }
 
+/// Throughput against threads, one chart per read ratio.
 pub fn by_threads(summary: &Summary, slice: &Slice) -> ChartResult<Vec<Chart>> {
     let x_labels: Vec<String> = summary.threads.iter().map(usize::to_string).collect();
     let mut charts = Vec::new();

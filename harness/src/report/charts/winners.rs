@@ -13,6 +13,7 @@ use super::throughput::slice_id;
 use super::{Chart, ratio_label};
 use crate::sweep::{Slice, Summary, Winner};
 
+/// The winner map of `slice`; `None` when no cell has a winner.
 pub fn winner_map(summary: &Summary, slice: &Slice) -> ChartResult<Option<Chart>> {
     let cells = cells(summary, slice);
     if cells.is_empty() {

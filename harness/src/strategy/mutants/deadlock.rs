@@ -9,6 +9,8 @@ use scenarios::Scenario;
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::{Arc, AtomicUsize, Mutex, Ordering, thread};
 
+/// The `deadlock` mutant: writers of different handle parity take two locks
+/// in opposite orders.
 pub struct Deadlock<S: Scenario> {
     shared: Arc<Shared<S>>,
     handles: AtomicUsize,
@@ -20,6 +22,7 @@ struct Shared<S: Scenario> {
     audit: Mutex<u64>,
 }
 
+/// A thread's handle on [`Deadlock`]; its number's parity fixes its lock order.
 pub struct DeadlockHandle<S: Scenario> {
     shared: Arc<Shared<S>>,
     state_first: bool,

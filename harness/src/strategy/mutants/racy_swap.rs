@@ -9,6 +9,8 @@ use scenarios::Scenario;
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::{Arc, ArcSwap};
 
+/// The `racy-swap` mutant: load, compute and store with nothing serializing
+/// writers, so concurrent writes are lost.
 pub struct RacySwap<S: Scenario> {
     scenario: Arc<S>,
     current: Arc<ArcSwap<S::State>>,

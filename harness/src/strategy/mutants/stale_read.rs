@@ -19,8 +19,11 @@ const LAG: u64 = 8;
 /// Reads between two copies.
 const EVERY: u64 = 16;
 
+/// The `stale-read` mutant: `arc-swap`, except that some reads answer from an
+/// older snapshot kept earlier.
 pub struct StaleRead<S: Scenario>(ArcSwapRcu<S>);
 
+/// A thread's handle on [`StaleRead`], with the copy it may answer from.
 pub struct StaleReadHandle<S: Scenario> {
     inner: <ArcSwapRcu<S> as Strategy<S>>::Handle,
     kept: Option<S::State>,

@@ -21,6 +21,8 @@ use scenarios::Mergeable;
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::{Arc, Mutex, thread};
 
+/// The `torn-read` mutant: a write applied one leaf change at a time, so a
+/// read may see it half applied.
 pub struct TornRead<S: Mergeable> {
     shared: Arc<Shared<S>>,
 }

@@ -16,6 +16,8 @@ use crate::strategy::snapshot::{Published, SnapshotReader, publish_first};
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::Arc;
 
+/// The `unsynced-merge` mutant: `cas-merge`'s merge committed with a plain
+/// store, so a write stored in between is lost.
 pub struct UnsyncedMerge<S: Mergeable> {
     shared: Arc<Shared<S>>,
 }
@@ -26,6 +28,7 @@ struct Shared<S: Mergeable> {
     validate: Validate,
 }
 
+/// A thread's handle on [`UnsyncedMerge`].
 pub struct UnsyncedMergeHandle<S: Mergeable> {
     shared: Arc<Shared<S>>,
     reader: SnapshotReader<S::State>,

@@ -22,24 +22,29 @@ impl<T> Deref for Guard<T> {
 }
 
 impl<T> ArcSwap<T> {
+    /// Holds `value`.
     pub fn new(value: Arc<T>) -> Self {
         Self {
             current: Mutex::new(value),
         }
     }
 
+    /// Holds a new `Arc` of `value`.
     pub fn from_pointee(value: T) -> Self {
         Self::new(Arc::new(value))
     }
 
+    /// The current value, as a [`Guard`].
     pub fn load(&self) -> Guard<T> {
         Guard(self.load_full())
     }
 
+    /// The current value.
     pub fn load_full(&self) -> Arc<T> {
         Arc::clone(&self.slot())
     }
 
+    /// Replaces the current value with `value`.
     pub fn store(&self, value: Arc<T>) {
         *self.slot() = value;
     }
@@ -90,11 +95,13 @@ pub struct Cache<A, T> {
 }
 
 impl<A: Deref<Target = ArcSwap<U>>, U> Cache<A, Arc<U>> {
+    /// A cache over `source`, loaded once now.
     pub fn new(source: A) -> Self {
         let current = source.load_full();
         Self { source, current }
     }
 
+    /// The current value of the source, loaded again on every call.
     pub fn load(&mut self) -> &Arc<U> {
         self.current = self.source.load_full();
         &self.current

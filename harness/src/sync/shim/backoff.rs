@@ -10,28 +10,36 @@ use super::primitives::thread;
 const SPIN_LIMIT: u32 = 6;
 const YIELD_LIMIT: u32 = 10;
 
+/// crossbeam's `Backoff`: every step yields to the scheduler once, and the
+/// steps are counted to the same limits.
 #[derive(Default)]
 pub struct Backoff {
     step: Cell<u32>,
 }
 
 impl Backoff {
+    /// A backoff at its first step.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Back to the first step.
     pub fn reset(&self) {
         self.step.set(0);
     }
 
+    /// Yields, counting a step up to the spin limit.
     pub fn spin(&self) {
         self.wait_up_to(SPIN_LIMIT);
     }
 
+    /// Yields, counting a step up to the yield limit.
     pub fn snooze(&self) {
         self.wait_up_to(YIELD_LIMIT);
     }
 
+    /// Whether the steps passed the yield limit, so the caller should block
+    /// instead.
     pub fn is_completed(&self) -> bool {
         self.step.get() > YIELD_LIMIT
     }

@@ -63,10 +63,13 @@ impl<T> Chan<T> {
     }
 }
 
+/// The sending end; clones share the channel, which stays connected while
+/// any of them exists.
 pub struct Sender<T> {
     chan: Arc<Chan<T>>,
 }
 
+/// The receiving end; dropping it disconnects the senders.
 pub struct Receiver<T> {
     chan: Arc<Chan<T>>,
 }
@@ -162,8 +165,11 @@ impl<T> fmt::Debug for SendError<T> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecvError;
 
+/// Why [`Receiver::try_recv`] returned no message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TryRecvError {
+    /// Nothing is queued, but a sender remains.
     Empty,
+    /// Nothing is queued and every sender is gone.
     Disconnected,
 }
