@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use harness::check::linearizability::{Verdict, check};
-use harness::check::models::{KeyValue, Register};
 use harness::check::simulate::{Simulation, corrupt_one_get, kv_input, register_input, simulate};
+use harness::check::specs::{KeyValue, Register};
 
 fn simulation(ops: usize, clients: u64, crash_chance: f64) -> Simulation {
     Simulation {

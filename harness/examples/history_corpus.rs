@@ -25,8 +25,8 @@ use std::path::{Path, PathBuf};
 
 use harness::check::format::AnyHistory;
 use harness::check::history::Operation;
-use harness::check::models::{KeyValue, Register, RegisterInput, RegisterOutput};
 use harness::check::simulate::{Simulation, corrupt_one_get, kv_input, register_input, simulate};
+use harness::check::specs::{KeyValue, Register, RegisterInput, RegisterOutput};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

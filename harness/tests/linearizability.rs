@@ -4,9 +4,7 @@ use std::time::Duration;
 
 use harness::check::history::Operation;
 use harness::check::linearizability::{Verdict, check};
-use harness::check::models::{
-    KeyValue, KvInput, KvOutput, Register, RegisterInput, RegisterOutput,
-};
+use harness::check::specs::{KeyValue, KvInput, KvOutput, Register, RegisterInput, RegisterOutput};
 use proptest::prelude::*;
 
 type RegOp = Operation<RegisterInput, RegisterOutput>;
@@ -175,7 +173,7 @@ fn keys_are_checked_as_independent_parts() {
 
 /// A register history produced by running `inputs` one after another.
 fn sequential(inputs: &[RegisterInput]) -> Vec<RegOp> {
-    use harness::check::history::Model;
+    use harness::check::history::Spec;
     let mut state = Register.init();
     inputs
         .iter()

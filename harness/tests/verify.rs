@@ -1,4 +1,4 @@
-//! Recorded histories of real runs, checked against the scenario's model:
+//! Recorded histories of real runs, checked against the scenario's spec:
 //! every strategy's histories keep the contract it promises, and a racy strategy's are
 //! not; a read of a state that never existed is named as such; and the
 //! read probe tells a lock's readers, who wait for a slow write, from
@@ -15,7 +15,7 @@ use harness::check::history::Operation;
 use harness::check::linearizability::{Verdict, check};
 use harness::check::record::{RecordConfig, ScenarioHistory, record};
 use harness::check::render::timeline;
-use harness::check::scenario_model::ScenarioModel;
+use harness::check::scenario_spec::ScenarioSpec;
 use harness::slowed::Slowed;
 use harness::strategy::mutants::RacySwap;
 use harness::strategy::registry::{self, StrategyVisitor};
@@ -57,16 +57,16 @@ fn recorded<S: Mergeable, T: Strategy<S>>(
 fn verdict<S: Mergeable, T: Strategy<S>>(
     scenario: S,
     config: &RecordConfig,
-) -> Verdict<ScenarioModel<S>>
+) -> Verdict<ScenarioSpec<S>>
 where
     S::State: Memoizable,
 {
     let history = recorded::<S, T>(scenario.clone(), config);
-    let model = ScenarioModel {
+    let spec = ScenarioSpec {
         scenario,
         size: config.size,
     };
-    check(&model, &history, Duration::from_secs(30), 2)
+    check(&spec, &history, Duration::from_secs(30), 2)
 }
 
 /// Every strategy keeps the contract it promises with the default options.
@@ -98,8 +98,8 @@ impl StrategyVisitor<LedgerScenario> for KeepsItsPromise {
     }
 }
 
-fn found_model() -> ScenarioModel<LedgerScenario> {
-    ScenarioModel {
+fn found_model() -> ScenarioSpec<LedgerScenario> {
+    ScenarioSpec {
         scenario: LedgerScenario::new(LedgerVariant::Mixed),
         size: 3,
     }
@@ -136,11 +136,11 @@ fn a_racy_read_compute_store_is_caught_with_a_small_counterexample() {
         "not shrunk: {} operations",
         found.ops.len()
     );
-    let model = ScenarioModel {
+    let spec = ScenarioSpec {
         scenario: slow,
         size: 3,
     };
-    println!("{}", timeline(&model, &found));
+    println!("{}", timeline(&spec, &found));
 }
 
 /// A transfer of 10 from player 0 to player 1 by client 0, overlapped by a

@@ -13,8 +13,8 @@ use std::marker::PhantomData;
 use serde::{Deserialize, Serialize};
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{Repr, Seq, Std};
+use crate::scenario::{Increments, InvariantViolation, Scenario};
 use crate::workload::GenContext;
 
 /// Share of reads that summarize the whole state (the rest serve a request).

@@ -24,8 +24,8 @@ use std::marker::PhantomData;
 use std::str::FromStr;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Op, Scenario};
 use crate::repr::{EntryDiff, Map, Repr, Std};
+use crate::scenario::{Increments, InvariantViolation, Op, Scenario};
 use crate::workload::GenContext;
 
 /// Credits each player starts with in the `mixed` variant.

@@ -17,12 +17,12 @@ pub mod config;
 pub mod ledger;
 pub mod library;
 pub mod merge;
-mod model;
 pub mod repr;
 pub mod routing;
+mod scenario;
 mod workload;
 
 pub use merge::{Mergeable, Validate};
-pub use model::{Increments, InvariantViolation, Op, OpKind, Output, Scenario};
 pub use repr::{Imbl, Map, Repr, Rpds, Seq, Std};
+pub use scenario::{Increments, InvariantViolation, Op, OpKind, Output, Scenario};
 pub use workload::{GenContext, KeyDist, OpStream, Workload, WorkloadError};

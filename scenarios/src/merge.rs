@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::fmt::Debug;
 use std::hash::Hash;
 
-use crate::model::Scenario;
+use crate::scenario::Scenario;
 
 /// A scenario whose states can be diffed leaf by leaf and merged.
 pub trait Mergeable: Scenario {

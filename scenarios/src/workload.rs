@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Zipf};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Op, Scenario};
+use crate::scenario::{Op, Scenario};
 
 /// The θ used when `zipf` is given without one (YCSB's default skew).
 pub const DEFAULT_ZIPF_THETA: f64 = 0.99;

@@ -9,7 +9,7 @@
 //! measured rather than recorded.
 //!
 //! How: the scenario is [`slowed`](Slow::slowed), so a write pauses for
-//! `delay` inside the model, while the strategy holds whatever it holds to
+//! `delay` inside the scenario's write, while the strategy holds whatever it holds to
 //! apply a write. One thread starts one such write while [`READERS`] other
 //! threads each start a read every `delay / 100` and time it. The reads
 //! that started while the write was in progress decide: a read that waits

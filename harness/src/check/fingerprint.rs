@@ -1,4 +1,4 @@
-//! Fingerprints for the checkers' memos: a 128-bit hash of a model state
+//! Fingerprints for the checkers' memos: a 128-bit hash of a spec state
 //! (xxh3), and Zobrist keys whose XOR fingerprints a set of operations
 //! incrementally (one XOR to add or remove one). A memo entry is the pair,
 //! 32 bytes; see `linearizability::search` for why a collision is not a
@@ -12,7 +12,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 /// Pairs (set of operations, state) already explored.
 pub(crate) type Memo = HashSet<(u128, u128), BuildHasherDefault<Prehashed>>;
 
-/// The 128-bit fingerprint of a model state.
+/// The 128-bit fingerprint of a spec state.
 pub(crate) fn fingerprint<S: Hash>(state: &S) -> u128 {
     let mut hasher = Xxh3Default::new();
     state.hash(&mut hasher);

@@ -19,15 +19,15 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::history::{Model, Operation};
-use super::models::{KeyValue, KvInput, KvOutput, Register, RegisterInput, RegisterOutput};
+use super::history::{Operation, Spec};
+use super::specs::{KeyValue, KvInput, KvOutput, Register, RegisterInput, RegisterOutput};
 
-/// A parsed history, with the model it is to be checked against.
+/// A parsed history, with the spec it is to be checked against.
 #[derive(Clone, Debug)]
 pub enum AnyHistory {
-    /// A history of the [`Register`] model (`"model": "register"`).
+    /// A history of the [`Register`] spec (`"model": "register"`).
     Register(Vec<Operation<RegisterInput, RegisterOutput>>),
-    /// A history of the [`KeyValue`] model (`"model": "kv"`).
+    /// A history of the [`KeyValue`] spec (`"model": "kv"`).
     Kv(Vec<Operation<KvInput, KvOutput>>),
 }
 
@@ -47,24 +47,24 @@ impl AnyHistory {
 
     /// The history in the file format [`parse`] reads.
     pub fn to_json(&self) -> Value {
-        let (model, ops) = match self {
+        let (spec, ops) = match self {
             AnyHistory::Register(ops) => ("register", ops_json(&Register, ops)),
             AnyHistory::Kv(ops) => ("kv", ops_json(&KeyValue, ops)),
         };
-        serde_json::json!({"model": model, "ops": ops})
+        serde_json::json!({"model": spec, "ops": ops})
     }
 }
 
 /// Operations in the file format.
-pub fn ops_json<M: Model>(model: &M, ops: &[Operation<M::Input, M::Output>]) -> Vec<Value> {
+pub fn ops_json<M: Spec>(spec: &M, ops: &[Operation<M::Input, M::Output>]) -> Vec<Value> {
     ops.iter()
         .map(|op| {
             serde_json::json!({
                 "client": op.client,
                 "call": op.call,
                 "return": op.ret,
-                "input": model.input_json(&op.input),
-                "output": op.output.as_ref().map(|output| model.output_json(output)),
+                "input": spec.input_json(&op.input),
+                "output": op.output.as_ref().map(|output| spec.output_json(output)),
             })
         })
         .collect()
@@ -116,11 +116,11 @@ pub fn parse(text: &str) -> Result<AnyHistory, FormatError> {
         .deserialize_any(RootField { name: "model" })
         .map_err(json_error)?
         .ok_or_else(|| top("(root)", "expected an object"))?;
-    let model = root
+    let spec = root
         .as_ref()
         .and_then(Value::as_str)
         .ok_or_else(|| top("model", "expected \"register\" or \"kv\""))?;
-    let history = match model {
+    let history = match spec {
         "register" => stream_ops(text, register_op).map(AnyHistory::Register),
         "kv" => stream_ops(text, kv_op).map(AnyHistory::Kv),
         other => Err(top(
@@ -219,7 +219,7 @@ impl<'de> de::DeserializeSeed<'de> for NoDuplicateKeys {
 
 type OpResult<I, O> = Result<(I, Option<O>), (String, String)>;
 type Object = Map<String, Value>;
-/// Parses one operation's input and output for a model.
+/// Parses one operation's input and output for a spec.
 type ParseIo<I, O> = fn(&Object, Option<&Object>) -> OpResult<I, O>;
 
 /// The operations of `text` (already known to be valid JSON), parsed one at

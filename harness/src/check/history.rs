@@ -27,7 +27,7 @@ impl<I, O> Operation<I, O> {
 }
 
 /// A sequential specification the checker can step through.
-pub trait Model: Clone + Debug + Sync {
+pub trait Spec: Clone + Debug + Sync {
     /// A state of the specification.
     type State: Clone + Eq + std::hash::Hash + Debug + Send + Sync;
     /// An operation's input.
@@ -49,7 +49,7 @@ pub trait Model: Clone + Debug + Sync {
     fn keys(&self, input: &Self::Input) -> Vec<Self::Key>;
 
     /// Whether `input` only reads: it never changes the state. The `prefix`
-    /// contract treats reads and writes differently; a model that says no
+    /// contract treats reads and writes differently; a spec that says no
     /// read exists (the default) is held to linearizability under it.
     fn is_read(&self, _input: &Self::Input) -> bool {
         false

@@ -2,7 +2,7 @@
 //! axis, each operation a bar from its call to its return (hover it for its
 //! input and output), numbered in the order of the longest linearizable
 //! prefix; the operation that cannot be placed in red; then the prefix and
-//! the model state before the stuck operation, and every operation as a
+//! the spec state before the stuck operation, and every operation as a
 //! table. Plain HTML and inline SVG, no script: it opens anywhere, and it
 //! stays small (a few hundred bytes an operation).
 //!
@@ -11,7 +11,7 @@
 
 use std::fmt::Write as _;
 
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 use super::linearizability::Counterexample;
 use super::render::{input_text, output_text};
 use super::shrink::Shrinking;
@@ -20,7 +20,7 @@ const LEFT: usize = 90;
 const TOP: usize = 28;
 
 /// The page for `found`, titled `title` (a file or a strategy's name).
-pub fn page<M: Model>(model: &M, found: &Counterexample<M>, title: &str) -> String {
+pub fn page<M: Spec>(spec: &M, found: &Counterexample<M>, title: &str) -> String {
     let mut html = String::with_capacity(4096 + found.ops.len() * 600);
     let count = found.ops.len();
     let clients = clients(&found.ops).len();
@@ -41,10 +41,10 @@ pub fn page<M: Model>(model: &M, found: &Counterexample<M>, title: &str) -> Stri
         cs = if clients == 1 { "" } else { "s" },
     );
     html.push_str("<div class=\"scroll\">");
-    html.push_str(&timeline_svg(model, found));
+    html.push_str(&timeline_svg(spec, found));
     html.push_str("</div>\n");
-    html.push_str(&prefix_table(model, found));
-    html.push_str(&ops_table(model, found));
+    html.push_str(&prefix_table(spec, found));
+    html.push_str(&ops_table(spec, found));
     html.push_str("</body></html>\n");
     html
 }
@@ -75,7 +75,7 @@ fn distinct_times<I, O>(ops: &[Operation<I, O>]) -> Vec<u64> {
     times
 }
 
-fn timeline_svg<M: Model>(model: &M, found: &Counterexample<M>) -> String {
+fn timeline_svg<M: Spec>(spec: &M, found: &Counterexample<M>) -> String {
     let clients = clients(&found.ops);
     let times = distinct_times(&found.ops);
     let rank = |time: u64| times.partition_point(|&t| t < time);
@@ -134,8 +134,8 @@ fn timeline_svg<M: Model>(model: &M, found: &Counterexample<M>) -> String {
             operation
                 .ret
                 .map_or("never returned".to_owned(), |ret| ret.to_string()),
-            escape(&input_text(model, operation)),
-            escape(&output_text(model, operation)),
+            escape(&input_text(spec, operation)),
+            escape(&output_text(spec, operation)),
             (end - x).max(4),
             lane - 6
         );
@@ -158,7 +158,7 @@ fn timeline_svg<M: Model>(model: &M, found: &Counterexample<M>) -> String {
     svg
 }
 
-fn prefix_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
+fn prefix_table<M: Spec>(spec: &M, found: &Counterexample<M>) -> String {
     let mut html = String::from(
         "<h2>Longest linearizable prefix, in order</h2>\n<table><tr><th>place</th><th>op</th>\
          <th>client</th><th>input</th><th>output</th><th>taken as</th></tr>\n",
@@ -170,8 +170,8 @@ fn prefix_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
             "<tr><td>{}</td><td>#{op}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             place + 1,
             operation.client,
-            escape(&input_text(model, operation)),
-            escape(&output_text(model, operation)),
+            escape(&input_text(spec, operation)),
+            escape(&output_text(spec, operation)),
             if applied { "applied" } else { "no effect" }
         );
     }
@@ -184,17 +184,17 @@ fn prefix_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
     let _ = write!(
         html,
         "</table>\n<h2>Cannot be placed next: #{} (client {})</h2>\n<pre>{} → {}</pre>\n\
-         <p>Model state before it (after the prefix):</p>\n<pre>{}</pre>\n",
+         <p>Spec state before it (after the prefix):</p>\n<pre>{}</pre>\n",
         found.stuck,
         stuck.client,
-        escape(&input_text(model, stuck)),
-        escape(&output_text(model, stuck)),
+        escape(&input_text(spec, stuck)),
+        escape(&output_text(spec, stuck)),
         escape(&format!("{:#?}", found.state))
     );
     html
 }
 
-fn ops_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
+fn ops_table<M: Spec>(spec: &M, found: &Counterexample<M>) -> String {
     let mut html = String::from(
         "<h2>Every operation</h2>\n<table><tr><th>op</th><th>client</th><th>call</th>\
          <th>return</th><th>input</th><th>output</th></tr>\n",
@@ -213,8 +213,8 @@ fn ops_table<M: Model>(model: &M, found: &Counterexample<M>) -> String {
             operation
                 .ret
                 .map_or("never".to_owned(), |ret| ret.to_string()),
-            escape(&input_text(model, operation)),
-            escape(&output_text(model, operation))
+            escape(&input_text(spec, operation)),
+            escape(&output_text(spec, operation))
         );
     }
     html.push_str("</table>\n");
@@ -238,7 +238,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::models::{Register, RegisterInput, RegisterOutput};
+    use crate::check::specs::{Register, RegisterInput, RegisterOutput};
 
     fn stale_read() -> Counterexample<Register> {
         Counterexample {

@@ -1,17 +1,21 @@
-//! Checking concurrent histories against sequential models.
+//! Checking concurrent histories against sequential specifications
+//! ([`history::Spec`]): a scenario ([`scenario_spec`]) or one of [`specs`].
+//! Here "spec" is what is checked against; "model checking" (loom,
+//! shuttle) is [`interleavings`].
 //!
 //! * [`history`]: what a run (or another system) recorded: per operation its
 //!   client, call time, return time (if any), input and output (if observed);
 //! * [`consistency`]: the three contracts (linearizable, sequential,
 //!   prefix) and the staleness of reads under `prefix`;
 //! * [`linearizability`]: the Wing–Gong search with Lowe's just-in-time
-//!   linearization and memoization of (operations linearized, model state),
+//!   linearization and memoization of (operations linearized, spec state),
 //!   split into independent parts by the keys operations touch
 //!   (P-compositionality), under a time budget, with a minimal counterexample
 //!   on failure;
-//! * [`models`]: the `register` and `kv` models `harness check-history` reads;
-//! * [`record`]: histories of real runs; [`scenario_model`]: a scenario's own
-//!   model as the specification; [`anomalies`]: linear-time checks run
+//! * [`specs`]: the `register` and `kv` specifications `harness check-history`
+//!   checks against (`"model"` in a history file);
+//! * [`record`]: histories of real runs; [`scenario_spec`]: a scenario as
+//!   the specification; [`anomalies`]: linear-time checks run
 //!   before the search (lost updates, inconsistent reads);
 //! * [`blocking`]: whether a strategy's reads wait for a slow writer,
 //!   measured in a short phase of its own;
@@ -29,13 +33,13 @@ pub mod history;
 pub mod html;
 pub mod interleavings;
 pub mod linearizability;
-pub mod models;
 mod partition;
 pub mod record;
 pub mod render;
-pub mod scenario_model;
+pub mod scenario_spec;
 pub mod shrink;
 pub mod simulate;
+pub mod specs;
 pub mod verify;
 
 /// What the checkers need of a scenario's state: they memoize the states

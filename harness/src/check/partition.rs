@@ -5,18 +5,18 @@
 
 use std::collections::HashMap;
 
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 
 /// Groups operation indices into independent parts, each in history order.
-pub(super) fn parts<M: Model>(
-    model: &M,
+pub(super) fn parts<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
 ) -> Vec<Vec<usize>> {
     let mut sets = UnionFind::new(history.len());
     let mut owner: HashMap<M::Key, usize> = HashMap::new();
     let mut whole_state: Option<usize> = None;
     for (index, op) in history.iter().enumerate() {
-        let keys = model.keys(&op.input);
+        let keys = spec.keys(&op.input);
         if keys.is_empty() {
             match whole_state {
                 Some(first) => sets.union(first, index),

@@ -4,12 +4,12 @@ use serde_json::{Value, json};
 
 use super::consistency::{Outcome, Violation};
 use super::format::ops_json;
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 use super::linearizability::{Counterexample, Verdict};
 use super::shrink::Shrinking;
 
 /// The verdict's one-word name.
-pub fn verdict_name<M: Model>(verdict: &Verdict<M>) -> &'static str {
+pub fn verdict_name<M: Spec>(verdict: &Verdict<M>) -> &'static str {
     match verdict {
         Verdict::Linearizable => "linearizable",
         Verdict::NotLinearizable(_) => "not linearizable",
@@ -18,27 +18,27 @@ pub fn verdict_name<M: Model>(verdict: &Verdict<M>) -> &'static str {
 }
 
 /// One operation as `[call,return] input → output`.
-fn describe<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
+fn describe<M: Spec>(spec: &M, op: &Operation<M::Input, M::Output>) -> String {
     let ret = op.ret.map_or("∞".to_owned(), |ret| ret.to_string());
     format!(
         "[{},{ret}] {} → {}",
         op.call,
-        input_text(model, op),
-        output_text(model, op)
+        input_text(spec, op),
+        output_text(spec, op)
     )
 }
 
 /// An operation's input as compact JSON text.
-pub(super) fn input_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
-    compact(&model.input_json(&op.input))
+pub(super) fn input_text<M: Spec>(spec: &M, op: &Operation<M::Input, M::Output>) -> String {
+    compact(&spec.input_json(&op.input))
 }
 
 /// An operation's output as compact JSON text, or `(not observed)`.
-pub(super) fn output_text<M: Model>(model: &M, op: &Operation<M::Input, M::Output>) -> String {
+pub(super) fn output_text<M: Spec>(spec: &M, op: &Operation<M::Input, M::Output>) -> String {
     op.output
         .as_ref()
         .map_or("(not observed)".to_owned(), |output| {
-            compact(&model.output_json(output))
+            compact(&spec.output_json(output))
         })
 }
 
@@ -63,20 +63,20 @@ pub fn terminal_width() -> usize {
 }
 
 /// A per-client timeline of the counterexample, its longest linearizable
-/// prefix, the model state there, and the operation that cannot be placed,
+/// prefix, the spec state there, and the operation that cannot be placed,
 /// within the terminal's width ([`terminal_width`]).
-pub fn timeline<M: Model>(model: &M, found: &Counterexample<M>) -> String {
-    timeline_within(model, found, terminal_width())
+pub fn timeline<M: Spec>(spec: &M, found: &Counterexample<M>) -> String {
+    timeline_within(spec, found, terminal_width())
 }
 
 /// [`timeline`] in at most `max` columns: one column per client while they
 /// fit, else one line per operation naming its client; long lines are cut
 /// with `…` and the prefix wraps.
-pub fn timeline_within<M: Model>(model: &M, found: &Counterexample<M>, max: usize) -> String {
+pub fn timeline_within<M: Spec>(spec: &M, found: &Counterexample<M>, max: usize) -> String {
     let mut clients: Vec<u64> = found.ops.iter().map(|op| op.client).collect();
     clients.sort_unstable();
     clients.dedup();
-    let described: Vec<String> = found.ops.iter().map(|op| describe(model, op)).collect();
+    let described: Vec<String> = found.ops.iter().map(|op| describe(spec, op)).collect();
     let width = described
         .iter()
         .map(|d| d.chars().count())
@@ -144,7 +144,7 @@ pub fn timeline_within<M: Model>(model: &M, found: &Counterexample<M>, max: usiz
     };
     out.push_str(&wrap("longest linearizable prefix: ", &prefix, max));
     out.push_str(&fit(
-        &format!("model state after it: {:?}", found.state),
+        &format!("spec state after it: {:?}", found.state),
         max,
     ));
     out.push('\n');
@@ -199,7 +199,7 @@ const VIOLATION_LINES: usize = 40;
 /// A history breaking a contract other than linearizability: its
 /// operations in call order (at most the last 40), each naming its
 /// client, and the one the search could not place.
-pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
+pub fn violation_text<M: Spec>(spec: &M, violation: &Violation<M>) -> String {
     let max = terminal_width();
     let count = violation.ops.len();
     let mut out = fit(
@@ -213,7 +213,7 @@ pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
     out.push('\n');
     let line = |i: usize| {
         let op = &violation.ops[i];
-        format!("#{i:<3} client {} {}", op.client, describe(model, op))
+        format!("#{i:<3} client {} {}", op.client, describe(spec, op))
     };
     let skipped = count.saturating_sub(VIOLATION_LINES);
     if skipped > 0 {
@@ -231,14 +231,14 @@ pub fn violation_text<M: Model>(model: &M, violation: &Violation<M>) -> String {
 }
 
 /// A contract's outcome as JSON, the violating operations included.
-pub fn outcome_json<M: Model>(model: &M, outcome: &Outcome<M>) -> Value {
+pub fn outcome_json<M: Spec>(spec: &M, outcome: &Outcome<M>) -> Value {
     match outcome {
         Outcome::Held => json!({"held": true}),
         Outcome::Unknown(reason) => json!({"held": null, "reason": reason}),
         Outcome::Violated(violation) => json!({
             "held": false,
             "violation": {
-                "ops": ops_json(model, &violation.ops),
+                "ops": ops_json(spec, &violation.ops),
                 "of": violation.of,
                 "cannot_place": violation.stuck,
             }
@@ -247,14 +247,14 @@ pub fn outcome_json<M: Model>(model: &M, outcome: &Outcome<M>) -> Value {
 }
 
 /// The verdict as JSON, the counterexample included.
-pub fn to_json<M: Model>(model: &M, verdict: &Verdict<M>) -> Value {
+pub fn to_json<M: Spec>(spec: &M, verdict: &Verdict<M>) -> Value {
     match verdict {
         Verdict::Linearizable => json!({"verdict": "linearizable"}),
         Verdict::Unknown(reason) => json!({"verdict": "unknown", "reason": reason}),
         Verdict::NotLinearizable(found) => json!({
             "verdict": "not linearizable",
             "counterexample": {
-                "ops": ops_json(model, &found.ops),
+                "ops": ops_json(spec, &found.ops),
                 "linearizable_prefix": found.prefix,
                 "applied": found.applied,
                 "state": format!("{:?}", found.state),
@@ -272,7 +272,7 @@ pub fn to_json<M: Model>(model: &M, verdict: &Verdict<M>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::models::{Register, RegisterInput, RegisterOutput};
+    use crate::check::specs::{Register, RegisterInput, RegisterOutput};
 
     /// A counterexample over `clients` clients: each writes its number, then one reads 999.
     fn many_clients(clients: u64) -> Counterexample<Register> {

@@ -4,7 +4,7 @@
 //!
 //! 1. everything but the target is linearizable (every other output is
 //!    explained: the failure is the target's alone),
-//! 2. the target's output is one the model gives on some state along that
+//! 2. the target's output is one the spec gives on some state along that
 //!    linearization, if it was along the linearization of the part's other
 //!    operations (so dropping a write never turns a stale read into a read
 //!    of a value nobody wrote; a value never written is exempt), and
@@ -23,10 +23,10 @@
 
 use std::time::Instant;
 
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 use super::linearizability::{Counterexample, Decision, Search, decide, explain};
 
-type Op<M> = Operation<<M as Model>::Input, <M as Model>::Output>;
+type Op<M> = Operation<<M as Spec>::Input, <M as Spec>::Output>;
 
 /// Whether shrinking finished.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,13 +66,13 @@ impl ShrinkLimits {
 }
 
 /// Shrinks `ops`, one independent part that is not linearizable.
-pub(super) fn shrink<M: Model>(
-    model: &M,
+pub(super) fn shrink<M: Spec>(
+    spec: &M,
     ops: Vec<Op<M>>,
     limits: &ShrinkLimits,
 ) -> Counterexample<M> {
     let mut shrinker = Shrinker {
-        model,
+        spec,
         limits,
         spent: 0,
         stopped: None,
@@ -81,11 +81,11 @@ pub(super) fn shrink<M: Model>(
         exempt: false,
     };
     let (ops, shrinking) = shrinker.run(ops);
-    explain(model, ops, shrinker.target.as_ref(), shrinking)
+    explain(spec, ops, shrinker.target.as_ref(), shrinking)
 }
 
-struct Shrinker<'a, M: Model> {
-    model: &'a M,
+struct Shrinker<'a, M: Spec> {
+    spec: &'a M,
     limits: &'a ShrinkLimits,
     spent: u64,
     stopped: Option<String>,
@@ -96,7 +96,7 @@ struct Shrinker<'a, M: Model> {
     exempt: bool,
 }
 
-impl<'a, M: Model> Shrinker<'a, M> {
+impl<'a, M: Spec> Shrinker<'a, M> {
     fn run(&mut self, ops: Vec<Op<M>>) -> (Vec<Op<M>>, Shrinking) {
         let (decision, search) = self.decide(&ops);
         let stuck = search.and_then(|search| search.deepest_stuck());
@@ -227,14 +227,14 @@ impl<'a, M: Model> Shrinker<'a, M> {
         let Some(observed) = &target.output else {
             return Some(true);
         };
-        let gives = |state: &M::State| self.model.step(state, &target.input).1 == *observed;
-        let mut state = self.model.init();
+        let gives = |state: &M::State| self.spec.step(state, &target.input).1 == *observed;
+        let mut state = self.spec.init();
         if gives(&state) {
             return Some(true);
         }
         for (op, applied) in linearization {
             if applied {
-                state = self.model.step(&state, &rest[op].input).0;
+                state = self.spec.step(&state, &rest[op].input).0;
                 if gives(&state) {
                     return Some(true);
                 }
@@ -261,7 +261,7 @@ impl<'a, M: Model> Shrinker<'a, M> {
             return (None, None);
         }
         let (decision, search) = decide(
-            self.model,
+            self.spec,
             ops,
             self.limits.per_search.min(left),
             self.limits.deadline,
@@ -277,12 +277,12 @@ mod tests {
 
     use super::*;
     use crate::check::linearizability::{Verdict, check};
-    use crate::check::models::{Register, RegisterInput, RegisterOutput};
     use crate::check::simulate::{Simulation, register_input, simulate};
+    use crate::check::specs::{Register, RegisterInput, RegisterOutput};
 
     fn shrinker<'a>(limits: &'a ShrinkLimits, target: &Op<Register>) -> Shrinker<'a, Register> {
         Shrinker {
-            model: &Register,
+            spec: &Register,
             limits,
             spent: 0,
             stopped: None,

@@ -1,5 +1,5 @@
 //! Histories made by simulation, linearizable by construction: clients
-//! call, take effect on one model state at a random moment, and return, in
+//! call, take effect on one spec state at a random moment, and return, in
 //! a seeded random interleaving. A client may crash with an operation in
 //! flight (it never returns, and may or may not have taken effect); a new
 //! client takes its place, as in Jepsen's process model. The checker's
@@ -8,8 +8,8 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::history::{Model, Operation};
-use super::models::{KvInput, KvOutput, RegisterInput};
+use super::history::{Operation, Spec};
+use super::specs::{KvInput, KvOutput, RegisterInput};
 
 /// The shape of a simulated history.
 #[derive(Clone, Copy, Debug)]
@@ -30,14 +30,14 @@ struct InFlight {
     done: bool,
 }
 
-/// Simulates `simulation` against `model`, the inputs drawn by `input`.
-pub fn simulate<M: Model>(
-    model: &M,
+/// Simulates `simulation` against `spec`, the inputs drawn by `input`.
+pub fn simulate<M: Spec>(
+    spec: &M,
     simulation: &Simulation,
     mut input: impl FnMut(&mut ChaCha8Rng) -> M::Input,
 ) -> Vec<Operation<M::Input, M::Output>> {
     let mut rng = ChaCha8Rng::seed_from_u64(simulation.seed);
-    let mut state = model.init();
+    let mut state = spec.init();
     let mut history: Vec<Operation<M::Input, M::Output>> = Vec::with_capacity(simulation.ops);
     let mut slots: Vec<(u64, Option<InFlight>)> =
         (0..simulation.clients).map(|c| (c, None)).collect();
@@ -68,7 +68,7 @@ pub fn simulate<M: Model>(
                 next_client += 1;
             }
             Some(InFlight { op, done }) if !*done => {
-                let (next, output) = model.step(&state, &history[*op].input);
+                let (next, output) = spec.step(&state, &history[*op].input);
                 state = next;
                 history[*op].output = Some(output);
                 *done = true;
@@ -141,7 +141,7 @@ mod tests {
 
     use super::*;
     use crate::check::linearizability::{Verdict, check};
-    use crate::check::models::{KeyValue, Register};
+    use crate::check::specs::{KeyValue, Register};
 
     #[test]
     fn simulated_histories_are_linearizable_and_crashes_never_return() {

@@ -1,7 +1,7 @@
 //! Verification as one call: record concurrent runs of a strategy, check
 //! each for lost updates and inconsistent reads (linear time) and for the
-//! contracts ([`consistency`](super::consistency)) against the scenario's
-//! own model, and stop at the first problem; and, in a short phase of its
+//! contracts ([`consistency`](super::consistency)) against the scenario
+//! itself, and stop at the first problem; and, in a short phase of its
 //! own, classify whether its reads wait for a slow writer
 //! ([`blocking`](super::blocking)). A strategy is held to the contract it
 //! promises ([`Strategy::promise`]) unless the configuration names one;
@@ -38,7 +38,7 @@ use super::html::page;
 use super::linearizability::Verdict;
 use super::record::{RecordConfig, record};
 use super::render::{timeline, violation_text};
-use super::scenario_model::ScenarioModel;
+use super::scenario_spec::ScenarioSpec;
 use crate::runner::RunFailure;
 use crate::slowed::Slow;
 use crate::strategy::{Strategy, StrategyOptions};
@@ -245,7 +245,7 @@ where
     S::State: Memoizable,
     T: Strategy<S>,
 {
-    let model = ScenarioModel {
+    let spec = ScenarioSpec {
         scenario: scenario.slowed(Duration::ZERO),
         size: config.size,
     };
@@ -269,7 +269,7 @@ where
     for run in 0..config.runs {
         report.runs += 1;
         report.seed = config.seed.wrapping_add(run as u64);
-        let Some(judgement) = verify_run::<S, T>(&scenario, &model, config, &mut report) else {
+        let Some(judgement) = verify_run::<S, T>(&scenario, &spec, config, &mut report) else {
             break;
         };
         for (kept, contract) in kept_by_all.iter_mut().zip(Consistency::ALL) {
@@ -304,10 +304,10 @@ where
 /// judgement, unless the run itself failed.
 fn verify_run<S: Increments, T: Strategy<S>>(
     scenario: &Arc<S>,
-    model: &ScenarioModel<S>,
+    spec: &ScenarioSpec<S>,
     config: &VerifyConfig,
     report: &mut VerifyReport,
-) -> Option<Judgement<ScenarioModel<S>>>
+) -> Option<Judgement<ScenarioSpec<S>>>
 where
     S::State: Memoizable,
 {
@@ -332,13 +332,13 @@ where
     let lost = lost_updates(&**scenario, &recording);
     let inconsistent = inconsistent_reads(&**scenario, &recording.history);
     let asked = [report.contract, T::promise(&config.options)];
-    let judgement = judge(model, &recording.history, &asked, config.budget, 2);
+    let judgement = judge(spec, &recording.history, &asked, config.budget, 2);
     report.checker_time += started.elapsed();
     let counterexample = match &judgement.linearizability {
         Verdict::NotLinearizable(found) => {
             let title = format!("{} · seed {}", scenario.name(), report.seed);
-            report.page = Some(page(model, found, &title));
-            Some(timeline(model, found))
+            report.page = Some(page(spec, found, &title));
+            Some(timeline(spec, found))
         }
         _ => None,
     };
@@ -353,15 +353,15 @@ where
             counterexample,
         }
     } else {
-        held_to(model, &judgement, report.contract, counterexample)
+        held_to(spec, &judgement, report.contract, counterexample)
     };
     Some(judgement)
 }
 
 /// Whether `judgement` keeps `contract`, as a finding.
 fn held_to<S: Increments>(
-    model: &ScenarioModel<S>,
-    judgement: &Judgement<ScenarioModel<S>>,
+    spec: &ScenarioSpec<S>,
+    judgement: &Judgement<ScenarioSpec<S>>,
     contract: Consistency,
     linearizability_counterexample: Option<String>,
 ) -> Finding
@@ -386,7 +386,7 @@ where
         Outcome::Held => Finding::Verified,
         Outcome::Violated(violation) => Finding::Violated {
             contract,
-            counterexample: violation_text(model, violation),
+            counterexample: violation_text(spec, violation),
         },
         Outcome::Unknown(reason) => Finding::Unknown(reason.clone()),
     }

@@ -9,11 +9,11 @@ use super::CliError;
 use super::args::{CheckHistoryArgs, HistoryFormat};
 use crate::check::consistency::{self, Consistency, Outcome};
 use crate::check::format::{AnyHistory, parse};
-use crate::check::history::{Model, Operation};
+use crate::check::history::{Operation, Spec};
 use crate::check::html::page;
 use crate::check::linearizability::{Verdict, check};
-use crate::check::models::{KeyValue, Register};
 use crate::check::render::{outcome_json, timeline, to_json, verdict_name, violation_text};
+use crate::check::specs::{KeyValue, Register};
 use crate::report::{check_destination, format_nanos};
 
 /// One file's outcome.
@@ -170,8 +170,8 @@ struct Judged {
     page: Option<String>,
 }
 
-fn judge<M: Model>(
-    model: &M,
+fn judge<M: Spec>(
+    spec: &M,
     ops: &[Operation<M::Input, M::Output>],
     contract: Consistency,
     budget: Duration,
@@ -179,9 +179,9 @@ fn judge<M: Model>(
     title: &str,
 ) -> Judged {
     if contract == Consistency::Linearizable {
-        return linearizability(model, ops, budget, threads, title);
+        return linearizability(spec, ops, budget, threads, title);
     }
-    let judgement = consistency::judge(model, ops, &[contract], budget, threads);
+    let judgement = consistency::judge(spec, ops, &[contract], budget, threads);
     let outcome = match contract {
         Consistency::Sequential => judgement.sequential,
         _ => judgement.prefix,
@@ -190,7 +190,7 @@ fn judge<M: Model>(
     let (verdict, details) = match &outcome {
         Outcome::Held => (contract.to_string(), String::new()),
         Outcome::Violated(violation) => {
-            (format!("not {contract}"), violation_text(model, violation))
+            (format!("not {contract}"), violation_text(spec, violation))
         }
         Outcome::Unknown(reason) => ("unknown".to_owned(), format!("{reason}\n")),
     };
@@ -199,7 +199,7 @@ fn judge<M: Model>(
         Some(staleness) => format!("staleness (writes a read missed): {staleness}\n{details}"),
         None => details,
     };
-    let mut json = outcome_json(model, &outcome);
+    let mut json = outcome_json(spec, &outcome);
     json["consistency"] = json!(contract);
     json["verdict"] = json!(verdict);
     json["staleness"] = json!(staleness);
@@ -212,26 +212,24 @@ fn judge<M: Model>(
     }
 }
 
-fn linearizability<M: Model>(
-    model: &M,
+fn linearizability<M: Spec>(
+    spec: &M,
     ops: &[Operation<M::Input, M::Output>],
     budget: Duration,
     threads: usize,
     title: &str,
 ) -> Judged {
-    let verdict = check(model, ops, budget, threads);
+    let verdict = check(spec, ops, budget, threads);
     let (details, page) = match &verdict {
         Verdict::Linearizable => (String::new(), None),
-        Verdict::NotLinearizable(found) => {
-            (timeline(model, found), Some(page(model, found, title)))
-        }
+        Verdict::NotLinearizable(found) => (timeline(spec, found), Some(page(spec, found, title))),
         Verdict::Unknown(reason) => (format!("{reason}\n"), None),
     };
     Judged {
         verdict: verdict_name(&verdict).to_owned(),
         kept: matches!(verdict, Verdict::Linearizable),
         details,
-        json: to_json(model, &verdict),
+        json: to_json(spec, &verdict),
         page,
     }
 }

@@ -121,8 +121,8 @@ pub fn run<S: Scenario, T: Strategy<S>>(
         Phase::Warmup
     };
     let phase = Arc::new(AtomicU8::new(first_phase as u8));
-    let gate = Arc::new(RwLock::new(()));
-    let closed = gate.write().expect("a new lock is not poisoned");
+    let starting_line = Arc::new(RwLock::new(()));
+    let closed = starting_line.write().expect("a new lock is not poisoned");
     let workers: Vec<_> = (0..config.threads)
         .map(|index| {
             let ops = ring(&**scenario, config, index);
@@ -134,7 +134,7 @@ pub fn run<S: Scenario, T: Strategy<S>>(
                 quota,
                 sampling: config.sampling,
                 phase: Arc::clone(&phase),
-                gate: Arc::clone(&gate),
+                starting_line: Arc::clone(&starting_line),
             };
             thread::Builder::new()
                 .name(format!("worker-{index}"))

@@ -35,7 +35,7 @@ pub(super) struct Job<S: Scenario, H> {
     pub sampling: Sampling,
     pub phase: Arc<AtomicU8>,
     /// Write-locked by the runner until every worker is ready.
-    pub gate: Arc<RwLock<()>>,
+    pub starting_line: Arc<RwLock<()>>,
 }
 
 pub(super) struct WorkerReport {
@@ -160,10 +160,10 @@ struct Tally {
 }
 
 impl<S: Scenario, H: StrategyHandle<S>> Job<S, H> {
-    /// Waits for the gate to open, replays operations through warm-up, then
+    /// Waits for the starting line to open, replays operations through warm-up, then
     /// measures until the quota is done or the phase says stop.
     pub fn run(mut self) -> WorkerReport {
-        drop(self.gate.read());
+        drop(self.starting_line.read());
         if self.phase() == Phase::Stop as u8 {
             return WorkerReport::empty();
         }

@@ -47,8 +47,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{EntryDiff, Key, Map, Repr, Std, diff_entries};
+use crate::scenario::{Increments, InvariantViolation, Scenario};
 use crate::workload::GenContext;
 
 /// The ISBN of the first book of the initial state.

@@ -49,8 +49,8 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::merge::Mergeable;
-use crate::model::{Increments, InvariantViolation, Scenario};
 use crate::repr::{EntryDiff, Map, Repr, Seq, Std};
+use crate::scenario::{Increments, InvariantViolation, Scenario};
 use crate::workload::GenContext;
 
 /// Every variant name, in the order `--variant` lists them.

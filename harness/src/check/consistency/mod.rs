@@ -1,5 +1,5 @@
 //! Three contracts a concurrent history may keep, each checked from the
-//! same recorded history against the same model:
+//! same recorded history against the same spec:
 //!
 //! * `linearizable`: one total order of all operations that respects real
 //!   time and gives every observed output ([`linearizability`]);
@@ -7,7 +7,7 @@
 //!   (not real time across clients) and gives every output;
 //! * `prefix`: the writes alone are linearizable (each applied once, in an
 //!   order consistent with real time among writes); every read
-//!   gives what the model gives after some prefix of that order; each
+//!   gives what the spec gives after some prefix of that order; each
 //!   client's reads see prefixes that never shrink. A client need not see
 //!   its own writes at once, and a read may keep seeing an old prefix, so
 //!   a lost write shows only through an output that depends on it (`verify`
@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 pub use self::staleness::{Staleness, StalenessSummary};
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 use super::linearizability::{Verdict, check};
 
 /// A contract, strongest first.
@@ -71,7 +71,7 @@ impl std::fmt::Display for Consistency {
 /// Whether a history keeps one contract (other than linearizability,
 /// whose [`Verdict`] carries a shrunk counterexample).
 #[derive(Clone, Debug)]
-pub enum Outcome<M: Model> {
+pub enum Outcome<M: Spec> {
     /// The history keeps the contract.
     Held,
     /// The history breaks it; the violation cut to where it was found.
@@ -84,7 +84,7 @@ pub enum Outcome<M: Model> {
 /// bisection found it already broken: the operations called by then, in
 /// call order, those still running pending.
 #[derive(Clone, Debug)]
-pub struct Violation<M: Model> {
+pub struct Violation<M: Spec> {
     /// The contract broken.
     pub contract: Consistency,
     /// The operations called by the cut, in call order.
@@ -97,7 +97,7 @@ pub struct Violation<M: Model> {
 
 /// One history judged against the contracts asked for.
 #[derive(Clone, Debug)]
-pub struct Judgement<M: Model> {
+pub struct Judgement<M: Spec> {
     /// The linearizability check's verdict, always made.
     pub linearizability: Verdict<M>,
     /// `None` when not asked for.
@@ -108,7 +108,7 @@ pub struct Judgement<M: Model> {
     pub staleness: Option<Staleness>,
 }
 
-impl<M: Model> Judgement<M> {
+impl<M: Spec> Judgement<M> {
     /// Whether `contract` held; `None` if undecided or not asked for.
     pub fn held(&self, contract: Consistency) -> Option<bool> {
         let outcome = match contract {
@@ -130,16 +130,16 @@ impl<M: Model> Judgement<M> {
     }
 }
 
-/// Checks `history` against `model` for linearizability and for each
+/// Checks `history` against `spec` for linearizability and for each
 /// contract of `asked`, each within `budget`.
-pub fn judge<M: Model>(
-    model: &M,
+pub fn judge<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
     asked: &[Consistency],
     budget: Duration,
     threads: usize,
 ) -> Judgement<M> {
-    let linearizability = check(model, history, budget, threads);
+    let linearizability = check(spec, history, budget, threads);
     let linearizable = matches!(linearizability, Verdict::Linearizable);
     let mut staleness = None;
     let mut outcome = |contract: Consistency| {
@@ -149,14 +149,14 @@ pub fn judge<M: Model>(
         if linearizable {
             return Some(Outcome::Held);
         }
-        let (outcome, measured) = weaker(model, history, contract, budget);
+        let (outcome, measured) = weaker(spec, history, contract, budget);
         staleness = staleness.take().or(measured);
         Some(outcome)
     };
     let sequential = outcome(Consistency::Sequential);
     let prefix = outcome(Consistency::Prefix);
     if linearizable {
-        staleness = Some(Staleness::none(model, history));
+        staleness = Some(Staleness::none(spec, history));
     }
     Judgement {
         linearizability,
@@ -183,17 +183,17 @@ fn dead_end(steps: u64, deadline: Instant) -> bool {
 }
 
 /// The state after placing `operation` on `state`: applied (`choice` 0),
-/// if the model gives its observed output, or as having had no effect
+/// if the spec gives its observed output, or as having had no effect
 /// (`choice` 1), if it is uncertain.
-fn placed<M: Model>(
-    model: &M,
+fn placed<M: Spec>(
+    spec: &M,
     state: &M::State,
     operation: &Operation<M::Input, M::Output>,
     choice: u8,
 ) -> Option<M::State> {
     match choice {
         0 => {
-            let (next, output) = model.step(state, &operation.input);
+            let (next, output) = spec.step(state, &operation.input);
             let explained = operation.output.as_ref().is_none_or(|seen| *seen == output);
             explained.then_some(next)
         }
@@ -207,32 +207,32 @@ const LEAST_PROBE_STEPS: u64 = 100_000;
 
 /// A contract weaker than linearizability, searched on the whole history;
 /// under `prefix`, the staleness of the explanation found.
-fn weaker<M: Model>(
-    model: &M,
+fn weaker<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
     contract: Consistency,
     budget: Duration,
 ) -> (Outcome<M>, Option<Staleness>) {
     let deadline = super::deadline_after(budget);
-    let found = search(model, history, contract, u64::MAX, deadline);
+    let found = search(spec, history, contract, u64::MAX, deadline);
     let outcome = match found.searched {
         Searched::Held => Outcome::Held,
         Searched::Undecided => Outcome::Unknown(format!(
             "time budget exhausted after {} steps of the {contract} search",
             found.steps
         )),
-        Searched::Violated => Outcome::Violated(cut(model, history, contract, &found)),
+        Searched::Violated => Outcome::Violated(cut(spec, history, contract, &found)),
     };
     let staleness = found
         .explanation
-        .map(|explanation| staleness::measure(model, history, &explanation));
+        .map(|explanation| staleness::measure(spec, history, &explanation));
     (outcome, staleness)
 }
 
 /// The shortest failing cut that bisection finds over the return times,
 /// each probe bounded by steps (so the result depends on the history alone).
-fn cut<M: Model>(
-    model: &M,
+fn cut<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
     contract: Consistency,
     whole: &Found,
@@ -251,7 +251,7 @@ fn cut<M: Model>(
     while fits < fails {
         let middle = (fits + fails) / 2;
         let probe = search(
-            model,
+            spec,
             &cut_at(history, &order, times[middle]),
             contract,
             limit,
@@ -312,8 +312,8 @@ struct Found {
 }
 
 /// Runs the `contract` search on `ops` for at most `max_steps`.
-fn search<M: Model>(
-    model: &M,
+fn search<M: Spec>(
+    spec: &M,
     ops: &[Operation<M::Input, M::Output>],
     contract: Consistency,
     max_steps: u64,
@@ -322,7 +322,7 @@ fn search<M: Model>(
     match contract {
         Consistency::Linearizable => unreachable!("linearizability has its own search"),
         Consistency::Sequential => {
-            let mut search = sequential::Sequential::new(model, ops);
+            let mut search = sequential::Sequential::new(spec, ops);
             let searched = search.advance(max_steps, deadline);
             Found {
                 searched,
@@ -332,7 +332,7 @@ fn search<M: Model>(
             }
         }
         Consistency::Prefix => {
-            let mut search = prefix::Prefix::new(model, ops);
+            let mut search = prefix::Prefix::new(spec, ops);
             let searched = search.advance(max_steps, deadline);
             Found {
                 searched,

@@ -1,5 +1,5 @@
 //! Prefix consistency: the writes alone are linearizable, every read gives
-//! what the model gives after some prefix of that write order, and each
+//! what the spec gives after some prefix of that write order, and each
 //! client's reads see prefixes that never shrink.
 //!
 //! The search builds the write order one write at a time, a write being a
@@ -16,7 +16,7 @@ use std::time::Instant;
 use super::sequential::by_client;
 use super::{Searched, dead_end, placed};
 use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
-use crate::check::history::{Model, Operation};
+use crate::check::history::{Operation, Spec};
 
 struct Frame<S> {
     /// Rank of the write placed, in call order.
@@ -28,8 +28,8 @@ struct Frame<S> {
     took: Vec<usize>,
 }
 
-pub(super) struct Prefix<'a, M: Model> {
-    model: &'a M,
+pub(super) struct Prefix<'a, M: Spec> {
+    spec: &'a M,
     ops: &'a [Operation<M::Input, M::Output>],
     /// The writes, by call.
     writes: Vec<usize>,
@@ -66,11 +66,11 @@ pub(super) struct Explanation {
     pub reads: Vec<Vec<(usize, usize)>>,
 }
 
-impl<'a, M: Model> Prefix<'a, M> {
-    /// A search of `ops` against `model`, from the model's initial state.
-    pub fn new(model: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
+impl<'a, M: Spec> Prefix<'a, M> {
+    /// A search of `ops` against `spec`, from the spec's initial state.
+    pub fn new(spec: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
         let mut writes: Vec<usize> = (0..ops.len())
-            .filter(|&i| !model.is_read(&ops[i].input))
+            .filter(|&i| !spec.is_read(&ops[i].input))
             .collect();
         writes.sort_by_key(|&i| (ops[i].call, i));
         let mut unplaced_returns = BTreeMap::new();
@@ -82,13 +82,13 @@ impl<'a, M: Model> Prefix<'a, M> {
             .map(|client| {
                 client
                     .into_iter()
-                    .filter(|&i| model.is_read(&ops[i].input) && ops[i].output.is_some())
+                    .filter(|&i| spec.is_read(&ops[i].input) && ops[i].output.is_some())
                     .collect()
             })
             .collect();
-        let state = model.init();
+        let state = spec.init();
         let mut search = Self {
-            model,
+            spec,
             ops,
             unplaced: (0..writes.len()).collect(),
             writes,
@@ -213,7 +213,7 @@ impl<'a, M: Model> Prefix<'a, M> {
     fn try_place(&mut self, rank: usize, choice: u8) -> bool {
         let op = self.writes[rank];
         let operation = &self.ops[op];
-        let Some(next) = placed(self.model, &self.state, operation, choice) else {
+        let Some(next) = placed(self.spec, &self.state, operation, choice) else {
             return false;
         };
         let next_fingerprint = fingerprint(&next);
@@ -247,7 +247,7 @@ impl<'a, M: Model> Prefix<'a, M> {
         let mut took = Vec::new();
         for client in 0..self.reads.len() {
             while let Some(&read) = self.reads[client].get(self.next_read[client]) {
-                let (_, output) = self.model.step(&self.state, &self.ops[read].input);
+                let (_, output) = self.spec.step(&self.state, &self.ops[read].input);
                 if self.ops[read].output.as_ref() != Some(&output) {
                     break;
                 }

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use super::{Searched, dead_end, placed};
 use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
-use crate::check::history::{Model, Operation};
+use crate::check::history::{Operation, Spec};
 
 struct Frame<S> {
     client: usize,
@@ -23,8 +23,8 @@ struct Frame<S> {
     before_fingerprint: u128,
 }
 
-pub(super) struct Sequential<'a, M: Model> {
-    model: &'a M,
+pub(super) struct Sequential<'a, M: Spec> {
+    spec: &'a M,
     ops: &'a [Operation<M::Input, M::Output>],
     /// Each client's operations, in call order.
     clients: Vec<Vec<usize>>,
@@ -42,13 +42,13 @@ pub(super) struct Sequential<'a, M: Model> {
     deepest: Option<(usize, usize)>,
 }
 
-impl<'a, M: Model> Sequential<'a, M> {
-    /// A search of `ops` against `model`, from the model's initial state.
-    pub fn new(model: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
-        let state = model.init();
+impl<'a, M: Spec> Sequential<'a, M> {
+    /// A search of `ops` against `spec`, from the spec's initial state.
+    pub fn new(spec: &'a M, ops: &'a [Operation<M::Input, M::Output>]) -> Self {
+        let state = spec.init();
         let clients = by_client(ops);
         Self {
-            model,
+            spec,
             ops,
             position: vec![0; clients.len()],
             clients,
@@ -121,7 +121,7 @@ impl<'a, M: Model> Sequential<'a, M> {
 
     fn try_take(&mut self, client: usize, op: usize, choice: u8) -> bool {
         let operation = &self.ops[op];
-        let Some(next) = placed(self.model, &self.state, operation, choice) else {
+        let Some(next) = placed(self.spec, &self.state, operation, choice) else {
             return false;
         };
         let next_fingerprint = fingerprint(&next);

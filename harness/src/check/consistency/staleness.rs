@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::prefix::Explanation;
-use crate::check::history::{Model, Operation};
+use crate::check::history::{Operation, Spec};
 
 /// The staleness of every read with an observed output.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,10 +31,10 @@ pub struct StalenessSummary {
 
 impl Staleness {
     /// Every read of a linearizable history: none missed a write.
-    pub fn none<M: Model>(model: &M, history: &[Operation<M::Input, M::Output>]) -> Self {
+    pub fn none<M: Spec>(spec: &M, history: &[Operation<M::Input, M::Output>]) -> Self {
         let reads = history
             .iter()
-            .filter(|op| model.is_read(&op.input) && op.output.is_some())
+            .filter(|op| spec.is_read(&op.input) && op.output.is_some())
             .count();
         Self {
             sorted: vec![0; reads],
@@ -73,21 +73,21 @@ impl std::fmt::Display for StalenessSummary {
 }
 
 /// The staleness of each read of `explanation`, a prefix explanation of `history`.
-pub(super) fn measure<M: Model>(
-    model: &M,
+pub(super) fn measure<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
     explanation: &Explanation,
 ) -> Staleness {
-    let mut states = vec![model.init()];
+    let mut states = vec![spec.init()];
     for &write in &explanation.order {
-        let next = model.step(
+        let next = spec.step(
             states.last().expect("starts with one"),
             &history[write].input,
         );
         states.push(next.0);
     }
     let gives = |k: usize, read: &Operation<M::Input, M::Output>| {
-        read.output.as_ref() == Some(&model.step(&states[k], &read.input).1)
+        read.output.as_ref() == Some(&spec.step(&states[k], &read.input).1)
     };
     let mut sorted = Vec::new();
     for reads in &explanation.reads {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::check::models::Register;
-use crate::check::models::register_ops::{RegisterOp, read, write};
+use crate::check::specs::Register;
+use crate::check::specs::register_ops::{RegisterOp, read, write};
 
 /// Which contracts `history` keeps, strongest first.
 fn kept(history: &[RegisterOp]) -> Vec<Consistency> {

@@ -1,11 +1,11 @@
-//! Is a concurrent history linearizable with respect to a sequential model?
+//! Is a concurrent history linearizable with respect to a sequential spec?
 //!
 //! The search is Wing & Gong's, made practical by Lowe's just-in-time
 //! linearization (as in Porcupine): walk the call and return events in time
 //! order; at a call, try to linearize that operation now (apply it to the
-//! model, compare outputs) and restart from the earliest remaining event; at
+//! spec, compare outputs) and restart from the earliest remaining event; at
 //! a return whose operation is not yet linearized, backtrack. A memo of
-//! (set of operations linearized, model state) pairs already explored cuts
+//! (set of operations linearized, spec state) pairs already explored cuts
 //! the search: the state must be part of it, not only the set, or histories
 //! with many clients blow up. See the `search` module for what a step
 //! costs.
@@ -31,13 +31,13 @@ use std::time::{Duration, Instant};
 
 pub(crate) use search::{Deepest, Progress, Search};
 
-use super::history::{Model, Operation};
+use super::history::{Operation, Spec};
 use super::partition::parts;
 use super::shrink::{ShrinkLimits, Shrinking, shrink};
 
 /// The outcome of a check.
 #[derive(Clone, Debug)]
-pub enum Verdict<M: Model> {
+pub enum Verdict<M: Spec> {
     /// Some order of the operations respects real time and explains every output.
     Linearizable,
     /// No order does; a shrunk counterexample.
@@ -48,7 +48,7 @@ pub enum Verdict<M: Model> {
 
 /// A history that cannot be linearized, made as small as the shrinker could.
 #[derive(Clone, Debug)]
-pub struct Counterexample<M: Model> {
+pub struct Counterexample<M: Spec> {
     /// The minimal failing sub-history, from one independent part.
     pub ops: Vec<Operation<M::Input, M::Output>>,
     /// The longest linearizable prefix found: indices into `ops`, in order.
@@ -56,7 +56,7 @@ pub struct Counterexample<M: Model> {
     /// Whether each operation of `prefix` was applied (false: it was taken
     /// to have had no effect, which only uncertain operations may).
     pub applied: Vec<bool>,
-    /// The model state after `prefix`.
+    /// The spec state after `prefix`.
     pub state: M::State,
     /// The operation whose return came before it could be placed.
     pub stuck: usize,
@@ -68,15 +68,15 @@ pub struct Counterexample<M: Model> {
 const FIRST_SLICE: u64 = 256;
 const LARGEST_SLICE: u64 = 1 << 16;
 
-/// Checks `history` against `model` within `budget`, using up to `threads` threads.
-pub fn check<M: Model>(
-    model: &M,
+/// Checks `history` against `spec` within `budget`, using up to `threads` threads.
+pub fn check<M: Spec>(
+    spec: &M,
     history: &[Operation<M::Input, M::Output>],
     budget: Duration,
     threads: usize,
 ) -> Verdict<M> {
     let deadline = super::deadline_after(budget);
-    let mut parts = parts(model, history);
+    let mut parts = parts(spec, history);
     parts.sort_by_key(|part| (part.len(), part[0]));
     let part_ops: Vec<Vec<_>> = parts
         .iter()
@@ -85,7 +85,7 @@ pub fn check<M: Model>(
     let mut live: Vec<(usize, Search<'_, M>)> = part_ops
         .iter()
         .enumerate()
-        .map(|(index, ops)| (index, Search::new(model, ops, false)))
+        .map(|(index, ops)| (index, Search::new(spec, ops, false)))
         .collect();
     let mut slice = FIRST_SLICE;
     while !live.is_empty() {
@@ -99,7 +99,7 @@ pub fn check<M: Model>(
             drop(live);
             // Shrinking gets half the budget, counted from when it starts.
             let limits = ShrinkLimits::after(steps, super::deadline_after(budget / 2));
-            return Verdict::NotLinearizable(shrink(model, part_ops[part].clone(), &limits));
+            return Verdict::NotLinearizable(shrink(spec, part_ops[part].clone(), &limits));
         }
         if progress.contains(&Progress::OutOfTime) {
             let undecided = progress
@@ -120,7 +120,7 @@ pub fn check<M: Model>(
 
 /// Advances every live search by `slice` steps, on up to `threads` threads;
 /// the progress of each, in order.
-fn advance_all<M: Model>(
+fn advance_all<M: Spec>(
     live: &mut [(usize, Search<'_, M>)],
     slice: u64,
     deadline: Instant,
@@ -169,13 +169,13 @@ pub(crate) enum Decision {
 
 /// Checks all of `ops` as one part, in at most `max_steps` steps; the
 /// search itself, for what it found (a linearization, the operation stuck).
-pub(crate) fn decide<'a, M: Model>(
-    model: &'a M,
+pub(crate) fn decide<'a, M: Spec>(
+    spec: &'a M,
     ops: &'a [Operation<M::Input, M::Output>],
     max_steps: u64,
     deadline: Instant,
 ) -> (Decision, Search<'a, M>) {
-    let mut search = Search::new(model, ops, false);
+    let mut search = Search::new(spec, ops, false);
     let decision = match search.advance(max_steps, deadline) {
         Progress::Linearizable => Decision::Linearizable,
         Progress::NotLinearizable => Decision::NotLinearizable,
@@ -187,14 +187,14 @@ pub(crate) fn decide<'a, M: Model>(
 /// The counterexample `ops` make, which must not be linearizable: the
 /// longest linearizable prefix, the state after it and the operation stuck
 /// (`target` if it is one of `ops`).
-pub(crate) fn explain<M: Model>(
-    model: &M,
+pub(crate) fn explain<M: Spec>(
+    spec: &M,
     ops: Vec<Operation<M::Input, M::Output>>,
     target: Option<&Operation<M::Input, M::Output>>,
     shrinking: Shrinking,
 ) -> Counterexample<M> {
     let far = super::deadline_after(Duration::MAX);
-    let mut search = Search::new(model, &ops, true);
+    let mut search = Search::new(spec, &ops, true);
     let progress = search.advance(u64::MAX, far);
     assert_eq!(
         progress,

@@ -3,7 +3,7 @@
 //!
 //! Cheap per step and small per memo entry: the set of operations
 //! linearized is fingerprinted incrementally (a 128-bit Zobrist hash, one
-//! XOR per lift), the model state by a 128-bit hash, and the memo keeps the
+//! XOR per lift), the spec state by a 128-bit hash, and the memo keeps the
 //! pair, 32 bytes, instead of a copy of the set and the state. A collision
 //! (two different pairs with the same fingerprints) would prune a branch
 //! unexplored; at 2^-128 per pair it is far less likely than a hardware
@@ -18,7 +18,7 @@
 use std::time::Instant;
 
 use crate::check::fingerprint::{Memo, fingerprint, zobrist_key};
-use crate::check::history::{Model, Operation};
+use crate::check::history::{Operation, Spec};
 
 /// Frames this close to the top keep the state before them.
 const RECENT_FRAMES: usize = 512;
@@ -61,8 +61,8 @@ pub(crate) struct Deepest<S> {
     pub stuck: usize,
 }
 
-pub(crate) struct Search<'a, M: Model> {
-    model: &'a M,
+pub(crate) struct Search<'a, M: Spec> {
+    spec: &'a M,
     ops: &'a [Operation<M::Input, M::Output>],
     events: Vec<Event>,
     /// Events still in play (not lifted), as a doubly linked list over `events`.
@@ -87,12 +87,12 @@ pub(crate) struct Search<'a, M: Model> {
     deepest_stuck: Option<(usize, usize)>,
 }
 
-impl<'a, M: Model> Search<'a, M> {
+impl<'a, M: Spec> Search<'a, M> {
     /// A search of all of `ops`; `track_deepest` records the deepest point
     /// reached (for a counterexample), which costs a copy of the path each
     /// time it gets deeper.
     pub fn new(
-        model: &'a M,
+        spec: &'a M,
         ops: &'a [Operation<M::Input, M::Output>],
         track_deepest: bool,
     ) -> Self {
@@ -104,10 +104,10 @@ impl<'a, M: Model> Search<'a, M> {
                 return_at[event.op] = Some(position);
             }
         }
-        let state = model.init();
+        let state = spec.init();
         // Positions 0..n are events; n is the list's head/tail sentinel.
         Self {
-            model,
+            spec,
             ops,
             next: (0..=n).map(|i| if i == n { 0 } else { i + 1 }).collect(),
             prev: (0..=n).map(|i| if i == 0 { n } else { i - 1 }).collect(),
@@ -211,7 +211,7 @@ impl<'a, M: Model> Search<'a, M> {
         let operation = &self.ops[op];
         match choice {
             0 => {
-                let (next, output) = self.model.step(&self.state, &operation.input);
+                let (next, output) = self.spec.step(&self.state, &operation.input);
                 match &operation.output {
                     Some(observed) if *observed != output => None,
                     _ => {
@@ -285,7 +285,7 @@ impl<'a, M: Model> Search<'a, M> {
             let frame = &self.stack[index];
             if frame.choice == 0 {
                 let input = &self.ops[self.events[frame.at].op].input;
-                state = self.model.step(&state, input).0;
+                state = self.spec.step(&state, input).0;
             }
             if let Some(above) = self.stack.get_mut(index + 1) {
                 above.before = Some(state.clone());
@@ -348,8 +348,8 @@ fn events_in_time_order<I, O>(ops: &[Operation<I, O>]) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::models::register_ops::{read, write};
-    use crate::check::models::{Register, RegisterInput, RegisterOutput};
+    use crate::check::specs::register_ops::{read, write};
+    use crate::check::specs::{Register, RegisterInput, RegisterOutput};
 
     fn run(ops: &[Operation<RegisterInput, RegisterOutput>]) -> Progress {
         let far = Instant::now() + std::time::Duration::from_secs(60);

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::history::Model;
+use super::history::Spec;
 
 /// One register, initially null.
 #[derive(Clone, Copy, Debug, Default)]
@@ -51,7 +51,7 @@ pub enum RegisterOutput {
     Written {},
 }
 
-impl Model for Register {
+impl Spec for Register {
     type State = Option<i64>;
     type Input = RegisterInput;
     type Output = RegisterOutput;
@@ -144,7 +144,7 @@ pub enum KvOutput {
 /// Shared, so that a get (half of a typical history) steps without a copy.
 type KvState = Arc<BTreeMap<String, String>>;
 
-impl Model for KeyValue {
+impl Spec for KeyValue {
     type State = KvState;
     type Input = KvInput;
     type Output = KvOutput;

@@ -1,4 +1,4 @@
-//! A scenario's pure model as the checker's specification: the same model
+//! A scenario as the checker's specification: the same pure scenario
 //! every strategy runs is what its recorded histories are checked against.
 
 use std::fmt;
@@ -7,27 +7,27 @@ use std::sync::Arc;
 use scenarios::{Op, Output, Scenario};
 
 use super::Memoizable;
-use super::history::Model;
+use super::history::Spec;
 
 /// Scenario `S` from its initial state of `size`.
 #[derive(Clone)]
-pub struct ScenarioModel<S> {
+pub struct ScenarioSpec<S> {
     pub scenario: S,
     pub size: usize,
 }
 
-impl<S: Scenario> fmt::Debug for ScenarioModel<S> {
+impl<S: Scenario> fmt::Debug for ScenarioSpec<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ScenarioModel({}, size {})",
+            "ScenarioSpec({}, size {})",
             self.scenario.name(),
             self.size
         )
     }
 }
 
-impl<S: Scenario> Model for ScenarioModel<S>
+impl<S: Scenario> Spec for ScenarioSpec<S>
 where
     S::State: Memoizable,
 {
@@ -37,7 +37,7 @@ where
     type Input = Op<S>;
     type Output = Output<S>;
     /// The scenario's own [`Scenario::keys`]: each part is checked against
-    /// the whole model, which is sound because operations on different keys
+    /// the whole spec, which is sound because operations on different keys
     /// neither see nor change what the others' outputs depend on (counters
     /// such as a version change, but no output of a keyed operation shows them).
     type Key = String;
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn ledger_histories_split_by_player_and_a_transfer_joins_two() {
-        let model = ScenarioModel {
+        let spec = ScenarioSpec {
             scenario: LedgerScenario::new(LedgerVariant::Mixed),
             size: 4,
         };
@@ -116,12 +116,12 @@ mod tests {
             at(8, credit(2)),
         ];
         assert_eq!(
-            parts(&model, &history),
+            parts(&spec, &history),
             vec![vec![0], vec![1, 2, 4], vec![3]]
         );
         history.push(at(10, Op::Read(LedgerRead::Total)));
         assert_eq!(
-            parts(&model, &history).len(),
+            parts(&spec, &history).len(),
             1,
             "a total reads every player"
         );
