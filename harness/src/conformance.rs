@@ -24,25 +24,50 @@ use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 /// How a strategy departed from the model.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConformanceError {
+    /// [`sequential_equivalence`]: an operation's output differs from the model's.
     #[error("operation {index} ({op}): model gave {expected}, strategy gave {actual}")]
     OutputMismatch {
+        /// The operation's position in the sequence, from 0.
         index: usize,
+        /// The operation, as `Debug` prints it.
         op: String,
+        /// The model's output, as `Debug` prints it.
         expected: String,
+        /// The strategy's output, as `Debug` prints it.
         actual: String,
     },
+    /// [`sequential_equivalence`]: every output matched, but the final state
+    /// differs from the model's.
     #[error("after {ops} operations the strategy's state differs from the model's")]
-    StateMismatch { ops: usize },
+    StateMismatch {
+        /// The number of operations applied.
+        ops: usize,
+    },
+    /// [`concurrent_increments`]: the final count is not the number of
+    /// increments acknowledged.
     #[error("{count} increments counted, {expected} acknowledged: {lost} lost")]
     LostUpdates {
+        /// Increments acknowledged to the writers.
         expected: u64,
+        /// The count in the final state ([`Increments::count`]).
         count: u64,
+        /// `expected - count`; negative if the state counted more than were acknowledged.
         lost: i128,
     },
+    /// [`concurrent_increments`]: a state read breaks the scenario's invariants;
+    /// holds the violation's message.
     #[error("a reader saw a state breaking an invariant: {0}")]
     Invariant(String),
+    /// [`concurrent_increments`]: a thread read a smaller count than it had read before.
     #[error("a reader saw the count go back from {before} to {after}")]
-    WentBack { before: u64, after: u64 },
+    WentBack {
+        /// The count the thread read last.
+        before: u64,
+        /// The smaller count it read next.
+        after: u64,
+    },
+    /// [`concurrent_increments`]: a writer or reader thread panicked; holds
+    /// the panic's message.
     #[error("a thread panicked: {0}")]
     Panicked(String),
 }

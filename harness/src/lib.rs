@@ -19,6 +19,8 @@
 //!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
 
+#![warn(missing_docs)]
+
 pub mod calibrate;
 pub mod catalog;
 pub mod check;

@@ -4,9 +4,11 @@
 //! (`size` = number of flags). A read is what one request handler does with
 //! the configuration: load it once, read the log level, the timeout and one
 //! feature flag (keys from the workload's distribution); 1 read in 20 instead
-//! summarizes the whole state (version, log level, flags on). Writes flip one flag (15 in 16) or reload
-//! every value at once (1 in 16). Each write bumps `version`, so the version counts acknowledged writes
-//! and a lost update shows as a version that is too small.
+//! summarizes the whole state (version, log level, flags on). Writes flip one
+//! flag (15 in 16) or reload every value at once (1 in 16). Each write (but a
+//! flip of an unknown flag, which changes nothing) bumps `version`, so the
+//! version counts acknowledged writes and a lost update shows as a version
+//! that is too small.
 
 use std::marker::PhantomData;
 
@@ -43,11 +45,16 @@ impl ConfigScenario<Std> {
     }
 }
 
+/// The service's log level: one of the configuration's values, set by each reload.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LogLevel {
+    /// Log errors only.
     Error,
+    /// Log warnings and errors.
     Warn,
+    /// Log informational messages too.
     Info,
+    /// Log everything, debug messages included.
     Debug,
 }
 
@@ -78,7 +85,10 @@ impl std::fmt::Display for FlagId {
 pub struct Config<R: Repr = Std> {
     /// Number of writes applied since the initial state.
     pub version: u64,
+    /// The current log level.
     pub log_level: LogLevel,
+    /// The request timeout in milliseconds; always in `1..=60_000` (a reload
+    /// sets it in `100..10_000`).
     pub timeout_ms: u32,
     /// Whether each flag is on, indexed by [`FlagId`].
     pub flags: R::Seq<bool>,
@@ -86,6 +96,7 @@ pub struct Config<R: Repr = Std> {
     pub enabled: usize,
 }
 
+/// A read of the configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigRead {
     /// What one request handler reads: log level, timeout and one feature flag.
@@ -94,36 +105,63 @@ pub enum ConfigRead {
     Summary,
 }
 
+/// What a [`ConfigRead`] returns, all from one state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigReadOutput {
+    /// The answer to [`ConfigRead::Request`].
     Request {
+        /// The log level.
         log_level: LogLevel,
+        /// The request timeout, in milliseconds.
         timeout_ms: u32,
+        /// Whether the flag is on; `None` if the id is not one of the flags.
         flag: Option<bool>,
     },
+    /// The answer to [`ConfigRead::Summary`].
     Summary {
+        /// Writes applied so far ([`Config::version`]).
         version: u64,
+        /// The log level.
         log_level: LogLevel,
+        /// How many flags are on.
         enabled: usize,
     },
 }
 
+/// A write to the configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigWrite {
     /// Turn one flag on if it was off and off if it was on.
     Flip(FlagId),
     /// Replace every value with the configuration derived from `seed`.
-    Reload { seed: u64 },
+    Reload {
+        /// Seeds the [`SplitMix64`] the new values are drawn from; a seed
+        /// always gives the same values.
+        seed: u64,
+    },
 }
 
+/// What a [`ConfigWrite`] returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigWriteOutput {
-    Flipped { version: u64, now: bool },
-    Reloaded { version: u64 },
+    /// The flag was flipped.
+    Flipped {
+        /// The version this write made.
+        version: u64,
+        /// Whether the flag is now on.
+        now: bool,
+    },
+    /// Every value was reloaded.
+    Reloaded {
+        /// The version this write made.
+        version: u64,
+    },
+    /// A flip of an id that is not one of the flags; nothing changed, not
+    /// even the version.
     UnknownFlag(FlagId),
 }
 
-/// The id of the flag at `index` in a configuration of `size` flags.
+/// The id of the flag at `index` (its position in [`Config::flags`]).
 pub fn flag(index: usize) -> FlagId {
     FlagId(u32::try_from(index).expect("at most u32::MAX flags"))
 }
@@ -272,19 +310,28 @@ impl<R: Repr> Increments for ConfigScenario<R> {
 /// A leaf of a [`Config`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConfigLeaf {
+    /// The flag at this index of [`Config::flags`].
     Flag(usize),
+    /// [`Config::log_level`].
     LogLevel,
+    /// [`Config::timeout_ms`].
     Timeout,
+    /// The counter [`Config::enabled`].
     Enabled,
+    /// The counter [`Config::version`].
     Version,
 }
 
 /// A change to one leaf of a [`Config`]; counters change by deltas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConfigChange {
+    /// The flag at this index is set to this value.
     Flag(usize, bool),
+    /// The log level is set to this one.
     LogLevel(LogLevel),
+    /// The timeout is set to this many milliseconds.
     Timeout(u32),
+    /// Flags added to the enabled count (negative when flags were turned off).
     Enabled(i64),
     /// Writes added to the version, modulo 2^64, so that a diff from a
     /// newer state to an older one (which a broken strategy can publish)
@@ -383,6 +430,7 @@ fn reload<R: Repr>(config: &mut Config<R>, seed: u64) {
 pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
+    /// Advances the generator and returns its next 64 bits.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -36,10 +36,15 @@ const TOTAL_SHARE: f64 = 1.0 / 20.0;
 /// The variant names, in the order `--variant` lists them.
 pub const VARIANTS: &[&str] = &["mixed", "credit-one"];
 
+/// Which workload the ledger runs, chosen with `--variant` (names in [`VARIANTS`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum LedgerVariant {
+    /// `mixed`: credits, debits and transfers between `size` players, who
+    /// start with 1,000 credits each.
     #[default]
     Mixed,
+    /// `credit-one`: every write credits player 0 with 1 and every read finds
+    /// player 0; players start with no credits.
     CreditOne,
 }
 
@@ -82,6 +87,7 @@ impl<R: Repr> LedgerScenario<R> {
 /// Credits by player name, and the total every credit and debit keeps in step.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Ledger<R: Repr = Std> {
+    /// Each player's credits, by name ([`player`]).
     pub players: R::Map<String, u64>,
     /// Sum of all credits; transfers leave it unchanged.
     pub total: u64,
@@ -89,6 +95,7 @@ pub struct Ledger<R: Repr = Std> {
     pub version: u64,
 }
 
+/// A read of the ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerRead {
     /// The credits of these players, from one state.
@@ -98,56 +105,85 @@ pub enum LedgerRead {
     Total,
 }
 
+/// What a [`LedgerRead`] returns, all from one state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerReadOutput {
+    /// Each name asked for, in order, with its credits; `None` for a name
+    /// that is not a player.
     Found(Vec<(String, Option<u64>)>),
+    /// The answer to [`LedgerRead::Total`].
     Total {
         /// The balances added up, player by player.
         counted: u64,
         /// The running total the ledger keeps; equal to `counted` in every
         /// state a reader may see.
         total: u64,
+        /// The number of players.
         players: usize,
     },
 }
 
+/// A write to the ledger. Every write, refused ones included, bumps
+/// [`Ledger::version`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerWrite {
+    /// Adds credits to a player (and to the total).
     Credit {
+        /// The player's name.
         player: String,
+        /// Credits to add.
         amount: u64,
     },
+    /// Takes credits from a player (and from the total); refused if the
+    /// player has fewer.
     Debit {
+        /// The player's name.
         player: String,
+        /// Credits to take.
         amount: u64,
     },
+    /// Moves credits from one player to another; the total is unchanged.
     Transfer {
+        /// The payer's name.
         from: String,
+        /// The payee's name; must differ from `from`.
         to: String,
+        /// Credits to move; refused if `from` has fewer.
         amount: u64,
     },
 }
 
+/// What a [`LedgerWrite`] returns.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerWriteOutput {
     /// The new balance of the player credited or debited.
     Balance(u64),
+    /// A transfer was made.
     Transferred {
+        /// The payer's new balance.
         from: u64,
+        /// The payee's new balance.
         to: u64,
     },
+    /// The write was refused and changed nothing but the version.
     Refused(Refusal),
 }
 
+/// Why a ledger write was refused.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Refusal {
+    /// This name is not a player.
     UnknownPlayer(String),
+    /// The debit or transfer asks for more than the player has.
     Overdraw {
+        /// The player's credits, unchanged.
         balance: u64,
+        /// The credits asked for.
         amount: u64,
     },
     /// The credit would take a balance or the total past `u64::MAX`.
     Overflow,
+    /// A transfer from a player to the same player.
     SamePlayer,
 }
 
@@ -223,7 +259,6 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
         }
     }
 
-    /// A total read must count as many credits as the running total says.
     /// The players an operation reads or changes; a total reads them all.
     /// (A credit's `Overflow` refusal depends on the total, so strictly on
     /// every player; the generated amounts never come near it.)
@@ -238,6 +273,7 @@ impl<R: Repr> Scenario for LedgerScenario<R> {
         }
     }
 
+    /// A total read must count as many credits as the running total says.
     fn check_read(
         &self,
         _: &LedgerRead,
@@ -322,8 +358,11 @@ impl<R: Repr> Increments for LedgerScenario<R> {
 /// A leaf of a [`Ledger`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerLeaf {
+    /// The balance of the player with this name.
     Player(String),
+    /// The counter [`Ledger::total`].
     Total,
+    /// The counter [`Ledger::version`].
     Version,
 }
 
@@ -332,6 +371,7 @@ pub enum LedgerLeaf {
 pub enum LedgerChange {
     /// The player's new balance, or `None` if the player is gone.
     Balance(String, Option<u64>),
+    /// Credits added to the total (negative when credits were taken).
     Total(i128),
     /// Writes added to the version, modulo 2^64, so that a diff from a
     /// newer state to an older one (which a broken strategy can publish)

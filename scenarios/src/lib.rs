@@ -13,6 +13,8 @@
 //! There are no threads, locks or atomics in this crate; the `harness` crate
 //! owns all of that.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod ledger;
 pub mod library;

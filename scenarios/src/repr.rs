@@ -29,7 +29,9 @@ impl<T: Clone + Debug + PartialEq + Eq + Hash + Send + Sync + 'static> Value for
 pub trait Repr: Copy + Debug + Default + PartialEq + Eq + Hash + Send + Sync + 'static {
     /// The name used on the command line.
     const NAME: &'static str;
+    /// This family's ordered map.
     type Map<K: Key, V: Value>: Map<K, V>;
+    /// This family's indexed sequence.
     type Seq<T: Value>: Seq<T>;
 }
 
@@ -37,18 +39,23 @@ pub trait Repr: Copy + Debug + Default + PartialEq + Eq + Hash + Send + Sync + '
 pub trait Map<K: Key, V: Value>:
     Clone + Debug + Default + PartialEq + Eq + Hash + Send + Sync + FromIterator<(K, V)> + 'static
 {
+    /// The value at `key`, or `None` if it is absent.
     fn get(&self, key: &K) -> Option<&V>;
     /// A mutable reference; persistent maps copy the path to it first.
     fn get_mut(&mut self, key: &K) -> Option<&mut V>;
+    /// Sets `key` to `value`, replacing any value it had.
     fn insert(&mut self, key: K, value: V);
     /// Removes `key`; false if it was absent.
     fn remove(&mut self, key: &K) -> bool;
+    /// The number of entries.
     fn len(&self) -> usize;
+    /// True when the map has no entries.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
     /// Entries in key order.
     fn iter(&self) -> impl Iterator<Item = (&K, &V)>;
+    /// True when `key` has a value.
     fn contains_key(&self, key: &K) -> bool {
         self.get(key).is_some()
     }
@@ -69,6 +76,7 @@ pub enum EntryDiff<'a, K, V> {
 }
 
 impl<'a, K, V> EntryDiff<'a, K, V> {
+    /// The key of the entry that differs.
     pub fn key(&self) -> &'a K {
         match self {
             EntryDiff::Set(key, _) | EntryDiff::Removed(key) => key,
@@ -141,13 +149,17 @@ fn merge_join<'a, K: Ord + 'a, V: PartialEq + 'a>(
 pub trait Seq<T: Value>:
     Clone + Debug + Default + PartialEq + Eq + Hash + Send + Sync + FromIterator<T> + 'static
 {
+    /// The element at `index`, or `None` if it is out of bounds.
     fn get(&self, index: usize) -> Option<&T>;
     /// Replaces the element at `index`; false if out of bounds.
     fn set(&mut self, index: usize, value: T) -> bool;
+    /// The number of elements.
     fn len(&self) -> usize;
+    /// True when the sequence has no elements.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// The elements in index order.
     fn iter(&self) -> impl Iterator<Item = &T>;
 }
 

@@ -127,17 +127,22 @@ pub trait Increments: Scenario {
 /// Whether an operation reads or writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OpKind {
+    /// A read-only operation ([`Scenario::Read`]).
     Read,
+    /// A state-changing operation ([`Scenario::Write`]).
     Write,
 }
 
 /// One operation of scenario `S`.
 pub enum Op<S: Scenario> {
+    /// A read, answered from one state without changing it.
     Read(S::Read),
+    /// A write, applied in place.
     Write(S::Write),
 }
 
 impl<S: Scenario> Op<S> {
+    /// Whether this operation reads or writes.
     pub fn kind(&self) -> OpKind {
         match self {
             Op::Read(_) => OpKind::Read,
@@ -176,7 +181,9 @@ impl<S: Scenario> Debug for Op<S> {
 
 /// The output of one operation of scenario `S`.
 pub enum Output<S: Scenario> {
+    /// What a read returned.
     Read(S::ReadOutput),
+    /// What a write returned.
     Write(S::WriteOutput),
 }
 

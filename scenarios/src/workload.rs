@@ -30,10 +30,12 @@ impl Workload {
         Ok(Self { read_ratio, dist })
     }
 
+    /// The share of operations that are reads, in `0..=1`.
     pub fn read_ratio(&self) -> f64 {
         self.read_ratio
     }
 
+    /// How the generators draw keys.
     pub fn dist(&self) -> KeyDist {
         self.dist
     }
@@ -46,7 +48,10 @@ pub enum KeyDist {
     /// Every key equally likely.
     Uniform,
     /// Key `k` drawn with probability proportional to `1 / (k + 1)^theta`: key 0 is hottest.
-    Zipf { theta: f64 },
+    Zipf {
+        /// The skew θ, finite and above 0; larger is more skewed.
+        theta: f64,
+    },
 }
 
 impl fmt::Display for KeyDist {
@@ -81,8 +86,10 @@ impl FromStr for KeyDist {
 /// A workload that cannot be run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum WorkloadError {
+    /// The read ratio given, which is outside `0..=1` (or NaN).
     #[error("read ratio {0} is outside 0..=1")]
     ReadRatio(f64),
+    /// The distribution text given, which does not parse as a [`KeyDist`].
     #[error("unknown distribution '{0}': valid are uniform, zipf, zipf:THETA with THETA > 0")]
     Dist(String),
 }
@@ -129,7 +136,7 @@ impl GenContext {
         self.rng.random_bool(p.clamp(0.0, 1.0))
     }
 
-    /// A uniformly drawn integer in `range`.
+    /// A uniformly drawn integer in `0..bound` (`0` when `bound` is 0).
     pub fn below(&mut self, bound: u64) -> u64 {
         self.rng.random_range(0..bound.max(1))
     }

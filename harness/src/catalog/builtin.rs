@@ -39,6 +39,21 @@ pub struct ScenarioOptions {
     pub write_delay: Duration,
 }
 
+impl ScenarioOptions {
+    /// Refuses a variant or a representation other than `std`: what a
+    /// scenario with neither (one brought from outside, say) accepts.
+    pub fn expect_plain(&self, scenario: &str) -> Result<(), ScenarioError> {
+        no_variant(scenario, self)?;
+        match self.repr.as_str() {
+            "std" => Ok(()),
+            other => Err(ScenarioError::OnlyStd {
+                scenario: scenario.to_owned(),
+                repr: other.to_owned(),
+            }),
+        }
+    }
+}
+
 impl Default for ScenarioOptions {
     fn default() -> Self {
         Self {
@@ -136,8 +151,17 @@ fn no_variant(name: &str, options: &ScenarioOptions) -> Result<(), ScenarioError
 /// A scenario that cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ScenarioError {
+    /// A name none of this project's scenarios has.
     #[error("unknown scenario '{0}': valid are all, {names}", names = NAMES.join(", "))]
     UnknownScenario(String),
+    /// A representation a scenario with only its own state type was asked for.
+    #[error("scenario {scenario} has one representation: std, not '{repr}'")]
+    OnlyStd {
+        /// The scenario's name.
+        scenario: String,
+        /// The representation asked for.
+        repr: String,
+    },
     /// A name no scenario of a [`Catalog`](super::Catalog) has.
     #[error("unknown scenario '{name}': valid are {valid}")]
     Unknown {
@@ -146,12 +170,17 @@ pub enum ScenarioError {
         /// The catalog's names.
         valid: String,
     },
+    /// A representation not in [`repr::NAMES`].
     #[error("unknown representation '{0}': valid are {names}", names = repr::NAMES.join(", "))]
     UnknownRepr(String),
     #[error("unknown variant '{variant}' of scenario {scenario}: valid are {valid}")]
+    /// A variant the scenario does not have.
     UnknownVariant {
+        /// The scenario's name.
         scenario: String,
+        /// The variant asked for.
         variant: String,
+        /// Its variants, or why it has none.
         valid: String,
     },
 }

@@ -51,9 +51,11 @@ const PACE_DIVISOR: u32 = 100;
 pub struct ProbeConfig {
     /// How long the slow write pauses; the longer, the clearer the class.
     pub delay: Duration,
+    /// Size of the initial state, in the scenario's unit.
     pub size: usize,
     /// Seeds the read and the write drawn from the scenario's generator.
     pub seed: u64,
+    /// The options the strategy is built with.
     pub options: StrategyOptions,
     /// The watchdog, on top of the write's delay: past it the probe is
     /// reported stuck and abandoned.
@@ -111,7 +113,9 @@ impl std::fmt::Display for ReadClass {
 /// What the probe measured.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadProbe {
+    /// The verdict: whether reads waited; `Unclear` when no read ran during the write.
     pub class: ReadClass,
+    /// How long the slow write paused ([`ProbeConfig::delay`]).
     pub delay: Duration,
     /// Reads that started while the write was in progress.
     pub reads_during_write: usize,

@@ -12,7 +12,9 @@ use super::history::Spec;
 /// Scenario `S` from its initial state of `size`.
 #[derive(Clone)]
 pub struct ScenarioSpec<S> {
+    /// The pure model the histories are checked against.
     pub scenario: S,
+    /// The size its initial state is built with, in the scenario's unit.
     pub size: usize,
 }
 

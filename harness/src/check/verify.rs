@@ -46,14 +46,19 @@ use crate::strategy::{Strategy, StrategyOptions};
 /// How hard to try.
 #[derive(Clone, Debug)]
 pub struct VerifyConfig {
+    /// Client threads per recorded run.
     pub threads: usize,
+    /// Operations each client thread records per run.
     pub ops_per_thread: usize,
     /// Recorded runs; run `k` uses seed `seed + k`.
     pub runs: usize,
     /// A small state makes operations collide.
     pub size: usize,
+    /// The read/write mix and key distribution of the operations generated.
     pub workload: Workload,
+    /// The seed of the first run (and of the read probe).
     pub seed: u64,
+    /// The options the strategy is built with.
     pub options: StrategyOptions,
     /// Watchdog per run.
     pub timeout: Duration,
@@ -104,22 +109,30 @@ pub enum Finding {
     Verified,
     /// A run lost acknowledged writes; `counterexample` is the search's.
     LostUpdates {
+        /// How many writes were acknowledged and how many the final state counts.
         lost: LostUpdates,
+        /// The timeline of a history that is not linearizable; `None` when the
+        /// search found it linearizable or ran out of budget.
         counterexample: Option<String>,
     },
     /// A read showed a state that never existed; `counterexample` is the search's.
     InconsistentReads {
+        /// How many reads were inconsistent, and the first of them.
         found: InconsistentReads,
+        /// The timeline of a history that is not linearizable; `None` when the
+        /// search found it linearizable or ran out of budget.
         counterexample: Option<String>,
     },
     /// A run broke the contract.
     Violated {
+        /// The contract broken: the one the runs were held to.
         contract: Consistency,
+        /// The history that breaks it, as text.
         counterexample: String,
     },
-    /// The checker's budget ran out.
+    /// The checker's budget ran out; holds the checker's reason.
     Unknown(String),
-    /// The run itself failed: a panic, or a watchdog timeout.
+    /// The run itself failed: a panic, or a watchdog timeout; holds the failure's message.
     Failed(String),
 }
 
@@ -128,14 +141,17 @@ pub enum Finding {
 pub struct VerifyReport {
     /// Runs done, including the one that found a problem.
     pub runs: usize,
+    /// Operations recorded and checked, over every run.
     pub ops_checked: usize,
+    /// Time spent checking the recorded histories (not recording them), over every run.
     pub checker_time: Duration,
     /// The seed of the last run.
     pub seed: u64,
+    /// The first problem a run found, or [`Finding::Verified`] if none did.
     pub finding: Finding,
     /// Whether reads wait for a slow writer, or why the probe failed.
     pub read_probe: Result<ReadProbe, RunFailure>,
-    /// The counterexample as a page ([`page`](super::html::page)), if
+    /// The counterexample as a page ([`page`]), if
     /// linearizability failed.
     pub page: Option<String>,
     /// The contract the runs were held to.

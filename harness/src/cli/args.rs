@@ -48,6 +48,7 @@ pub const CONTRACTS: &str = "Contracts (--consistency), strongest first:
 Under prefix, a read's staleness is the number of writes that had returned before it was called
 and that it did not see (max and p99 are reported; a linearizable history has 0).";
 
+/// The whole command line: `harness` and one subcommand.
 #[derive(Debug, Parser)]
 #[command(
     name = "harness",
@@ -55,10 +56,12 @@ and that it did not see (max and p99 are reported; a linearizable history has 0)
     about = "Measures and verifies the strategies for sharing state between threads."
 )]
 pub struct Cli {
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands, each with its own arguments.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Measure throughput and latency of strategies on one scenario.
@@ -88,6 +91,7 @@ pub enum Command {
     GateWorker,
 }
 
+/// The arguments of `harness recommend`.
 #[derive(Clone, Debug, Args)]
 pub struct RecommendArgs {
     /// The scenario asked about (one the sweep measured).
@@ -110,6 +114,7 @@ pub struct RecommendArgs {
     pub from: PathBuf,
 }
 
+/// The arguments of `harness sweep`.
 #[derive(Clone, Debug, Args)]
 pub struct SweepArgs {
     /// What is shared: a scenario name or `all`.
@@ -160,16 +165,19 @@ pub struct SweepArgs {
     /// Seed of the operation generator.
     #[arg(long, default_value_t = 1, allow_hyphen_values = true)]
     pub seed: u64,
+    /// The strategies' own options (`--publish-every`, `--on-conflict`, `--validate`).
     #[command(flatten)]
     pub strategy_options: StrategyOptionArgs,
 }
 
+/// The arguments of `harness report`.
 #[derive(Clone, Debug, Args)]
 pub struct ReportArgs {
     /// A sweep's directory (holding results.json).
     pub dir: PathBuf,
 }
 
+/// The arguments of `harness calibrate`.
 #[derive(Clone, Debug, Args)]
 pub struct CalibrateArgs {
     /// Threads, the same for the hand loops and the harness.
@@ -195,6 +203,7 @@ pub struct CalibrateArgs {
     pub format: HistoryFormat,
 }
 
+/// The arguments of `harness verify`.
 #[derive(Clone, Debug, Args)]
 pub struct VerifyArgs {
     /// What is shared.
@@ -235,6 +244,7 @@ pub struct VerifyArgs {
     /// Checker time allowed per run; past it the verdict is `unknown`.
     #[arg(long, default_value = "10s", value_parser = positive_duration, allow_hyphen_values = true)]
     pub budget: Duration,
+    /// The strategies' own options (`--publish-every`, `--on-conflict`, `--validate`).
     #[command(flatten)]
     pub strategy_options: StrategyOptionArgs,
     /// Watchdog: a run whose clients are not all done by then is reported stuck.
@@ -255,6 +265,7 @@ pub struct VerifyArgs {
     pub format: HistoryFormat,
 }
 
+/// The arguments of `harness check-history`.
 #[derive(Clone, Debug, Args)]
 pub struct CheckHistoryArgs {
     /// History files (JSON, see the README).
@@ -285,6 +296,7 @@ pub enum HistoryFormat {
     Json,
 }
 
+/// The arguments of `harness run`.
 #[derive(Clone, Debug, Args)]
 pub struct RunArgs {
     /// What is shared: a scenario name or `all`.
@@ -336,6 +348,7 @@ pub struct RunArgs {
     /// (verify's read probe) to rank whether reads wait; 0s skips it.
     #[arg(long, default_value = "200ms", value_parser = duration, allow_hyphen_values = true)]
     pub probe_delay: Duration,
+    /// The strategies' own options (`--publish-every`, `--on-conflict`, `--validate`).
     #[command(flatten)]
     pub strategy_options: StrategyOptionArgs,
 }
@@ -355,6 +368,7 @@ pub struct StrategyOptionArgs {
 }
 
 impl StrategyOptionArgs {
+    /// These options as the strategies take them.
     pub fn options(&self) -> crate::strategy::StrategyOptions {
         crate::strategy::StrategyOptions {
             publish_every: self.publish_every,
@@ -374,12 +388,14 @@ impl StrategyOptionArgs {
     }
 }
 
+/// `--on-conflict`: what cas-merge does on a conflict ([`crate::strategy::OnConflict`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OnConflictArg {
     Retry,
     Abort,
 }
 
+/// `--validate`: which leaves cas-merge checks for overlap ([`scenarios::Validate`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ValidateArg {
     Writes,
@@ -404,10 +420,14 @@ impl From<ValidateArg> for scenarios::Validate {
     }
 }
 
+/// How `run` writes its report (`--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A table per scenario, then the strategies ranked with a recommendation.
     Table,
+    /// The report and the ranked plans as one JSON document.
     Json,
+    /// One CSV row per strategy result, with a header; no ranking, so no read probe.
     Csv,
 }
 

@@ -21,6 +21,7 @@ use crate::report::{check_destination, write_atomically};
 /// Where the JSON result goes without `--out`.
 const DEFAULT_OUT: &str = "target/gate/gate.json";
 
+/// The arguments of `harness gate`.
 #[derive(Clone, Debug, Args)]
 #[command(group(ArgGroup::new("compared_with").required(true).args(["against", "against_binary", "baseline"])))]
 pub struct GateArgs {
@@ -51,6 +52,7 @@ pub struct GateArgs {
     pub update_baseline: bool,
 }
 
+/// `--suite`: which suite of figures the gate measures ([`SuiteName`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SuiteArg {
     Quick,

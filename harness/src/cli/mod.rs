@@ -39,6 +39,7 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// The process exit code: 2 for bad input, 1 for a failure.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Failed(_) => ExitCode::from(1),

@@ -48,9 +48,11 @@ pub struct Trial {
 /// strategy run, or one side's trial in the A/B gate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Work {
+    /// Operations completed.
     pub ops: u64,
-    /// The process's CPU time over the run, every thread's.
+    /// The process's CPU time over the run, every thread's, in seconds.
     pub cpu_s: f64,
+    /// Wall-clock time over the run, in seconds.
     pub wall_s: f64,
 }
 
@@ -81,6 +83,7 @@ impl Work {
         self.ops as f64 / self.cpu_s
     }
 
+    /// Operations per second of wall-clock time (context only).
     pub fn per_wall_sec(self) -> f64 {
         self.ops as f64 / self.wall_s
     }
@@ -89,23 +92,35 @@ impl Work {
 /// Every trial of one point, in the order they ran.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PointTrials {
+    /// The point measured.
     pub point: Point,
+    /// Its trials, one per round.
     pub trials: Vec<Trial>,
 }
 
 /// Why a suite could not be measured.
 #[derive(Debug, thiserror::Error)]
 pub enum TrialError {
+    /// A point names a read ratio, scenario, representation or strategy that
+    /// cannot be run; holds the reason.
     #[error("the suite cannot be built: {0}")]
     Definition(String),
+    /// A point's strategy run failed, or completed no operation in any attempt.
     #[error("{point}: {failure}")]
-    Run { point: String, failure: RunFailure },
+    Run {
+        /// The point's id ([`Point::id`]).
+        point: String,
+        /// What went wrong.
+        failure: RunFailure,
+    },
+    /// The process's CPU clock could not be read.
     #[error("cannot read the process's CPU time: {0}")]
     Clock(std::io::Error),
 }
 
 /// Told when each trial ends, e.g. to show progress.
 pub trait Progress {
+    /// Called after each trial: `done` trials of `total` have run.
     fn trial_done(&mut self, done: usize, total: usize);
 }
 

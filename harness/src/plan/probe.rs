@@ -38,16 +38,20 @@ pub enum BlockingClass {
 /// What the read probe found for one strategy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocking {
+    /// The verdict, or why there is none.
     pub class: BlockingClass,
-    /// The slowest read that started during the slow write.
+    /// The slowest read that started during the slow write, in nanoseconds;
+    /// `None` if no read did, or the probe did not measure.
     pub worst_read_ns: Option<u64>,
-    /// How long the probe's one write paused.
+    /// How long the probe's one write paused, in nanoseconds; `None` if the
+    /// probe did not measure.
     pub probe_delay_ns: Option<u64>,
-    /// Why the probe failed.
+    /// Why the probe failed; `None` unless it did.
     pub error: Option<String>,
 }
 
 impl Blocking {
+    /// The probe was not run: no figures, no error.
     pub const NOT_PROBED: Self = Self {
         class: BlockingClass::NotProbed,
         worst_read_ns: None,

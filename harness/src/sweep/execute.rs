@@ -16,7 +16,9 @@ use crate::strategy::StrategyOptions;
 /// The typed forms of the arguments the runner needs (the results file keeps them as text).
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The distribution operations draw their keys from.
     pub dist: KeyDist,
+    /// Every strategy's options.
     pub options: StrategyOptions,
 }
 
@@ -33,8 +35,10 @@ pub trait Observer {
 /// Why a sweep stopped before its end.
 #[derive(Debug, thiserror::Error)]
 pub enum SweepError {
+    /// Arguments no trial can run with, found before or while running.
     #[error("{0}")]
     BadInput(String),
+    /// The results file could not be saved.
     #[error("cannot write '{path}': {err}", path = .0.display(), err = .1)]
     Save(std::path::PathBuf, std::io::Error),
 }

@@ -10,20 +10,31 @@ use super::*;
 /// entries inside an entry that exists on both sides of a diff.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LibraryLeaf {
+    /// The book as a whole: its existence, and with it its items'.
     Book(Isbn),
+    /// The book's title.
     BookTitle(Isbn),
+    /// The book's publication year.
     BookYear(Isbn),
+    /// The book's list of author ids.
     BookAuthors(Isbn),
+    /// The rack of one item of the book.
     ItemRack(Isbn, ItemId),
+    /// The borrower of one item of the book.
     ItemLentTo(Isbn, ItemId),
+    /// The author as a whole: their existence.
     Author(AuthorId),
+    /// The author's name.
     AuthorName(AuthorId),
     /// Whether the author lists the book.
     AuthorBook(AuthorId, Isbn),
+    /// The member as a whole: their existence.
     Member(MemberId),
+    /// The member's name.
     MemberName(MemberId),
     /// Whether the member lists the item.
     MemberItem(MemberId, Isbn, ItemId),
+    /// The counter [`Library::version`].
     Version,
 }
 
@@ -33,16 +44,27 @@ pub enum LibraryLeaf {
 pub enum LibraryChange<R: Repr = Std> {
     /// A book added (or replaced whole), or removed.
     Book(Isbn, Option<Book<R>>),
+    /// The book's new title.
     BookTitle(Isbn, String),
+    /// The book's new publication year.
     BookYear(Isbn, u16),
+    /// The book's new author ids (sorted, without duplicates).
     BookAuthors(Isbn, Vec<AuthorId>),
+    /// The item's new rack.
     ItemRack(Isbn, ItemId, u32),
+    /// The item's new borrower, `None` when it is back on the shelf.
     ItemLentTo(Isbn, ItemId, Option<MemberId>),
+    /// An author added (or replaced whole), or removed.
     Author(AuthorId, Option<Author<R>>),
+    /// The author's new name.
     AuthorName(AuthorId, String),
+    /// Whether the author now lists the book.
     AuthorBook(AuthorId, Isbn, bool),
+    /// A member added (or replaced whole), or removed.
     Member(MemberId, Option<Member<R>>),
+    /// The member's new name.
     MemberName(MemberId, String),
+    /// Whether the member now lists the item.
     MemberItem(MemberId, Isbn, ItemId, bool),
     /// Writes added to the version, modulo 2^64, so that a diff from a
     /// newer state to an older one (which a broken strategy can publish)

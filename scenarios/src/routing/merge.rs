@@ -14,7 +14,9 @@ pub enum RoutingLeaf {
     Route(RoutePath),
     /// The route with this prefix in this tenant's table (`tenants`).
     TenantRoute {
+        /// The tenant: the prefix's first segment ([`RoutePath::tenant`]).
         tenant: RoutePath,
+        /// The route's prefix, tenant segment included.
         prefix: RoutePath,
     },
     /// The route count.
@@ -32,10 +34,14 @@ pub enum RoutingChange<R: Repr = Std> {
     Route(RoutePath, Option<Backend>),
     /// A tenant route's new backend, or `None` if it is gone.
     TenantRoute {
+        /// The tenant: the prefix's first segment ([`RoutePath::tenant`]).
         tenant: RoutePath,
+        /// The route's prefix, tenant segment included.
         prefix: RoutePath,
+        /// The new backend, or `None` if the route is gone.
         backend: Option<Backend>,
     },
+    /// Routes added to the count (negative when routes were removed).
     Routes(isize),
     /// Writes added to the version, modulo 2^64, so that a diff from a
     /// newer state to an older one (which a broken strategy can publish)

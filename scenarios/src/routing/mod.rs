@@ -87,6 +87,7 @@ pub enum RoutingVariant {
 }
 
 impl RoutingVariant {
+    /// The name `--variant` takes (one of [`VARIANTS`]).
     pub fn name(self) -> &'static str {
         match self {
             RoutingVariant::Prefix => "prefix",
@@ -141,6 +142,7 @@ impl<R: Repr> RoutingScenario<R> {
         }
     }
 
+    /// The variant this scenario runs.
     pub fn variant(&self) -> RoutingVariant {
         self.variant
     }

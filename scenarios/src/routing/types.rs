@@ -1,4 +1,5 @@
-//! The table's types: route paths (inline when short), backends, routes, and the operations' inputs and outputs.
+//! The table's types: route paths (inline when short), backends, routes, and
+//! the operations' inputs and outputs.
 
 use super::*;
 
@@ -14,6 +15,7 @@ pub(super) enum Bytes {
 }
 
 impl RoutePath {
+    /// The path `path`, such as `/svc00017/v2`.
     pub fn new(path: &str) -> Self {
         Self::from_bytes(path.as_bytes())
     }
@@ -31,6 +33,7 @@ impl RoutePath {
         }
     }
 
+    /// The path's bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
             Bytes::Inline { len, bytes } => &bytes[..usize::from(*len)],
@@ -38,6 +41,7 @@ impl RoutePath {
         }
     }
 
+    /// The path as text.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(self.as_bytes()).expect("a route path is built from a str")
     }
@@ -110,9 +114,12 @@ impl fmt::Display for RoutePath {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Backend(pub u32);
 
+/// One entry of the table: requests under `prefix` go to `backend`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Route {
+    /// The path prefix it serves, in whole segments (in `indexed`, the exact path).
     pub prefix: RoutePath,
+    /// Where it sends the requests.
     pub backend: Backend,
 }
 
@@ -129,6 +136,7 @@ pub struct RoutingTable<R: Repr = Std> {
     pub version: u64,
     /// How many routes `table` holds; kept in step by every write.
     pub routes: usize,
+    /// The routes, in the variant's layout.
     pub table: Table<R>,
 }
 
@@ -145,6 +153,7 @@ pub enum Table<R: Repr = Std> {
     Tenants(R::Map<RoutePath, R::Map<RoutePath, Backend>>),
 }
 
+/// A read of the routing table.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingRead {
     /// Which backend serves this request path.
@@ -153,12 +162,22 @@ pub enum RoutingRead {
     Summary,
 }
 
+/// What a [`RoutingRead`] returns, from one state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingReadOutput {
+    /// The backend that serves the path; `None` if no route does.
     Routed(Option<Backend>),
-    Summary { version: u64, routes: usize },
+    /// The answer to [`RoutingRead::Summary`].
+    Summary {
+        /// Writes applied so far ([`RoutingTable::version`]).
+        version: u64,
+        /// How many routes the table holds.
+        routes: usize,
+    },
 }
 
+/// A write to the routing table. Every write, even one that changes nothing,
+/// bumps [`RoutingTable::version`].
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingWrite {
     /// Add a route whose prefix is not routed yet (last in priority in `prefix`).
@@ -176,21 +195,30 @@ pub enum RoutingWrite {
 /// then merge (see [`Mergeable::read_set`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RoutingWriteOutput {
+    /// The route was added.
     Added,
     /// An add of a prefix that is already routed, to `backend`; nothing changed.
     AlreadyRouted {
+        /// The backend the prefix is routed to.
         backend: Backend,
     },
+    /// The route was removed.
     Removed {
+        /// The backend it pointed at.
         backend: Backend,
     },
+    /// The route now points at the new backend.
     Replaced {
+        /// The backend it pointed at before.
         previous: Backend,
     },
     /// A remove or replace of a prefix that is not routed; nothing changed.
     NoSuchRoute,
+    /// The batch was applied.
     Reloaded {
+        /// Routes of the batch whose prefix was not routed before.
         added: usize,
+        /// Routes of the batch that replaced a route's backend.
         replaced: usize,
     },
 }
