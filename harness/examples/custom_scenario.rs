@@ -251,6 +251,7 @@ mod tutorial {
     use std::path::{Path, PathBuf};
     use std::time::Duration;
 
+    use harness::calibrate::{CalibrateConfig, calibrate};
     use harness::catalog::{self, Catalog, Runnable, ScenarioError, ScenarioOptions};
     use harness::check::verify::VerifyConfig;
     use harness::environment::Environment;
@@ -346,7 +347,9 @@ mod tutorial {
     }
 
     /// Sweeps every strategy over 1-2 threads and three read ratios into
-    /// `out`, and renders its page; returns the page's path.
+    /// `out`, with the runner's calibration atop the page (how much of a
+    /// hand-written loop's speed it keeps), and renders the page; returns
+    /// its path.
     fn sweep_into(catalog: &Catalog, strategies: &[&'static str], out: &Path) -> PathBuf {
         let arguments = SweepArguments {
             scenarios: vec![NAME.to_owned()],
@@ -372,6 +375,8 @@ mod tutorial {
         let path = out.join(sweep::RESULTS_FILE);
         let command_line = std::env::args().collect();
         let mut results = SweepResults::new(Environment::capture(), arguments, command_line);
+        let calibration = CalibrateConfig::for_reports(Duration::from_millis(100));
+        results.calibration = calibrate(&calibration).ok();
         let settings = Settings {
             dist: KeyDist::Uniform,
             options: StrategyOptions::default(),
