@@ -211,6 +211,7 @@ fn report_renders_a_fixture_without_measuring() {
     assert!(page.contains("+100% vs cas-merge"));
     // Its slowest trial (0.8×6M) beats cas-merge's fastest (1.3×3M).
     assert!(!page.contains("(trials overlap)"));
+    assert!(page.contains("6 of 6 cells name a winner whose trials all beat the runner-up's"));
     assert!(page.contains("harness sweep --scenario config"));
     assert!(!page.contains("Incomplete"));
     assert_eq!(load(dir.path()).trials.len(), fixture(3).trials.len());

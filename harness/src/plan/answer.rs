@@ -12,7 +12,9 @@ use std::fmt;
 use super::crossover::{Lead, Segment, Step, describe, segments};
 use super::query::{Query, QueryError, Resolved, distinct, resolve};
 use super::recommend::percent;
+use crate::check::consistency::Consistency;
 use crate::report::format_count;
+use crate::strategy::{StrategyOptions, registry};
 use crate::sweep::{Slice, Summary, SweepResults};
 
 /// What `harness recommend` prints.
@@ -24,6 +26,8 @@ pub struct Answer {
     pub resolved: Resolved,
     /// The fastest strategy there.
     pub best: Lead,
+    /// The contract the best promises, when it is weaker than linearizability.
+    pub weaker_contract: Option<Consistency>,
     /// Strategies that only failed at that point.
     pub failed_there: Vec<String>,
     /// Crossovers along read ratio, size and threads.
@@ -52,7 +56,16 @@ pub fn answer(results: &SweepResults, query: &Query) -> Result<Answer, QueryErro
             cell.describe()
         ))
     })?;
+    let options = StrategyOptions {
+        publish_every: results.arguments.publish_every,
+        ..StrategyOptions::default()
+    };
+    let strategy = best.label.split(" (").next().unwrap_or(&best.label);
+    let weaker_contract = registry::promise(strategy, &options)
+        .ok()
+        .filter(|&promise| promise != Consistency::Linearizable);
     Ok(Answer {
+        weaker_contract,
         sweep: describe_sweep(results),
         failed_there: cell.failed(&summary),
         along: vec![
@@ -213,6 +226,13 @@ impl fmt::Display for Answer {
             writeln!(f, "note: {moved}")?;
         }
         writeln!(f, "\nbest: {}", best(&self.best))?;
+        if let Some(contract) = self.weaker_contract {
+            writeln!(
+                f,
+                "note: {} promises only {contract} consistency: a write returns before readers can see it, so a read may miss writes that already returned (harness verify measures how many)",
+                self.best.label
+            )?;
+        }
         if !self.failed_there.is_empty() {
             writeln!(
                 f,
@@ -409,6 +429,26 @@ mod tests {
         assert_eq!(
             err.0,
             "no strategy has a successful trial at routing · std repr · read ratio 0.9 · 4 threads · size 64"
+        );
+    }
+
+    #[test]
+    fn a_best_that_promises_less_than_linearizability_says_so() {
+        let text = answer(&sweep(), &query(0.9, 4, 64)).unwrap().to_string();
+        assert!(!text.contains("promises only"), "{text}");
+        let mut posting = sweep();
+        for trial in &mut posting.trials {
+            if trial.point.strategy == "arc-swap" {
+                trial.point.strategy = "actor-post".into();
+                trial.result.strategy = "actor-post".into();
+            }
+        }
+        posting.arguments.strategies[1] = "actor-post".into();
+        let text = answer(&posting, &query(0.9, 4, 64)).unwrap().to_string();
+        assert!(text.contains("best: actor-post"), "{text}");
+        assert!(
+            text.contains("note: actor-post promises only prefix consistency"),
+            "{text}"
         );
     }
 }

@@ -8,16 +8,21 @@
 //! win. When the winner's readers wait, the fastest strategy whose readers
 //! never wait is named with what choosing it costs, since a slow update
 //! (a reload, a large copy) then stalls every reader. Failed strategies
-//! are named and never recommended.
+//! are named and never recommended. A winner that promises less than
+//! linearizability (`actor-post`, `staging --publish-every` above 1) says
+//! so: its throughput counts writes that return before readers can see them.
 
 use super::probe::BlockingClass;
 use super::rank::{Ranked, lead};
 use super::{Blocking, NOISE};
+use crate::check::consistency::Consistency;
 use crate::report::{format_count, format_nanos};
+use crate::strategy::{StrategyOptions, registry};
 
 /// The recommendation for `ranking` (fastest first, failed last), measured
-/// on `workload` (a phrase such as "routing at 64 threads, read ratio 0.9").
-pub fn recommend(workload: &str, ranking: &[Ranked]) -> String {
+/// on `workload` (a phrase such as "routing at 64 threads, read ratio 0.9")
+/// with the strategies' `options`.
+pub fn recommend(workload: &str, ranking: &[Ranked], options: &StrategyOptions) -> String {
     let ok: Vec<&Ranked> = ranking.iter().filter(|r| !r.failed()).collect();
     let mut sentences = match ok.as_slice() {
         [] => vec![format!(
@@ -32,7 +37,9 @@ pub fn recommend(workload: &str, ranking: &[Ranked]) -> String {
             costs(only),
         ],
         [best, second, ..] => {
-            let mut sentences = vec![verdict(workload, best, second), costs(best)];
+            let mut sentences = vec![verdict(workload, best, second)];
+            sentences.extend(weaker_contract(best, options));
+            sentences.push(costs(best));
             sentences.extend(never_waiting_alternative(best, &ok));
             sentences
         }
@@ -67,6 +74,16 @@ fn verdict(workload: &str, best: &Ranked, second: &Ranked) -> String {
             second.strategy
         ),
     }
+}
+
+/// That `best` promises less than linearizability, if it does.
+fn weaker_contract(best: &Ranked, options: &StrategyOptions) -> Option<String> {
+    let promise = registry::promise(&best.strategy, options).ok()?;
+    (promise != Consistency::Linearizable).then(|| {
+        format!(
+            "It promises only {promise} consistency: a write returns before readers can see it, so a read may miss writes that already returned (harness verify measures how many); choose it only where reads may lag."
+        )
+    })
 }
 
 /// What the strategy's readers and writers pay.
@@ -186,7 +203,34 @@ mod tests {
         recommend(
             WORKLOAD,
             &rank(&results.iter().collect::<Vec<_>>(), &blocking),
+            &StrategyOptions::default(),
         )
+    }
+
+    #[test]
+    fn a_winner_that_promises_less_than_linearizability_says_so() {
+        let results = [result("rwlock", 20e6, 500), result("actor-post", 30e6, 300)];
+        let text = paragraph(&results, &[]);
+        assert!(text.contains("use actor-post"), "{text}");
+        assert!(
+            text.contains("It promises only prefix consistency"),
+            "{text}"
+        );
+        let text = paragraph(
+            &[result("rwlock", 20e6, 500), result("arc-swap", 30e6, 300)],
+            &[],
+        );
+        assert!(!text.contains("promises only"), "{text}");
+        let staging = [result("rwlock", 20e6, 500), result("staging", 30e6, 300)];
+        let ranking = rank(&staging.iter().collect::<Vec<_>>(), &BTreeMap::new());
+        let batched = StrategyOptions {
+            publish_every: 8,
+            ..StrategyOptions::default()
+        };
+        assert!(recommend(WORKLOAD, &ranking, &batched).contains("promises only prefix"));
+        assert!(
+            !recommend(WORKLOAD, &ranking, &StrategyOptions::default()).contains("promises only")
+        );
     }
 
     #[test]

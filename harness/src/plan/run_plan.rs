@@ -1,6 +1,7 @@
 //! A run's plan: per scenario, its ranking and recommendation. It goes
 //! under the run's table, and into its JSON as the `plans` field.
 
+use crate::strategy::StrategyOptions;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,10 @@ pub fn plans(report: &RunReport, blocking: &BlockingByScenario) -> Vec<Plan> {
             scenarios.push(&result.scenario);
         }
     }
+    let options = StrategyOptions {
+        publish_every: report.arguments.publish_every,
+        ..StrategyOptions::default()
+    };
     scenarios
         .into_iter()
         .map(|scenario| {
@@ -45,7 +50,7 @@ pub fn plans(report: &RunReport, blocking: &BlockingByScenario) -> Vec<Plan> {
             let workload = workload(&report.arguments, scenario);
             Plan {
                 scenario: scenario.to_owned(),
-                recommendation: recommend(&workload, &ranking),
+                recommendation: recommend(&workload, &ranking, &options),
                 ranking,
             }
         })

@@ -29,6 +29,7 @@ pub fn sweep_page(results: &SweepResults, summary: &Summary, sections: &[Section
     page.push_str(&header(results));
     page.push_str(&calibration(results));
     page.push_str(&winners_table(summary));
+    page.push_str(&limits(results, summary));
     page.push_str(&failures(results));
     for section in sections {
         page.push_str(&section_html(section));
@@ -117,6 +118,61 @@ fn winners_table(summary: &Summary) -> String {
     }
     html.push_str("</table>");
     html
+}
+
+/// What the page can and cannot show: how many cells name a clear winner,
+/// and what the machine's cores mean for the thread counts measured.
+fn limits(results: &SweepResults, summary: &Summary) -> String {
+    let winners: Vec<_> = summary
+        .slices
+        .iter()
+        .flat_map(|slice| {
+            summary.threads.iter().flat_map(move |&threads| {
+                summary
+                    .read_ratios
+                    .iter()
+                    .filter_map(move |&ratio| summary.winner(slice, threads, ratio))
+            })
+        })
+        .filter(|winner| winner.runner_up.is_some())
+        .collect();
+    let clear = winners.iter().filter(|winner| winner.clear).count();
+    let env = &results.environment;
+    let cores = env.logical_cores;
+    let above: Vec<usize> = summary
+        .threads
+        .iter()
+        .copied()
+        .filter(|&t| t > cores)
+        .collect();
+    let threads = if above.is_empty() {
+        format!(
+            "Every thread count fits the machine's {cores} logical cores; the page says nothing \
+             about more threads, or about another machine's cores."
+        )
+    } else {
+        format!(
+            "Thread counts above the machine's {cores} logical cores ({}) share cores, so they \
+             show the scheduler as much as the sharing.",
+            list(&above)
+        )
+    };
+    let build = if env.build_profile == "release" {
+        String::new()
+    } else {
+        format!(
+            " <strong>A {} build:</strong> its figures are not representative.",
+            escape(&env.build_profile)
+        )
+    };
+    format!(
+        "<h2>What this page can and cannot show</h2><p>{clear} of {} cells name a winner whose \
+         trials all beat the runner-up's; in the others the order may not repeat. {threads} \
+         The figures are this machine's ({cpu}): compare strategies within the page, not with \
+         figures measured elsewhere.{build}</p>",
+        winners.len(),
+        cpu = escape(&env.cpu_model),
+    )
 }
 
 fn winner_cell(winner: Option<crate::sweep::Winner>) -> String {
