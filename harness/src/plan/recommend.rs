@@ -40,7 +40,7 @@ pub fn recommend(workload: &str, ranking: &[Ranked], options: &StrategyOptions) 
             let mut sentences = vec![verdict(workload, best, second)];
             sentences.extend(weaker_contract(best, options));
             sentences.push(costs(best));
-            sentences.extend(never_waiting_alternative(best, &ok));
+            sentences.extend(never_waiting_alternative(best, &ok, options));
             sentences
         }
     };
@@ -133,7 +133,11 @@ fn waiting(blocking: &Blocking) -> String {
 }
 
 /// When the winner's reads wait, the fastest whose reads never do.
-fn never_waiting_alternative(best: &Ranked, ok: &[&Ranked]) -> Option<String> {
+fn never_waiting_alternative(
+    best: &Ranked,
+    ok: &[&Ranked],
+    options: &StrategyOptions,
+) -> Option<String> {
     if best.blocking.class != BlockingClass::Wait {
         return None;
     }
@@ -141,14 +145,18 @@ fn never_waiting_alternative(best: &Ranked, ok: &[&Ranked]) -> Option<String> {
         .iter()
         .find(|r| r.blocking.class == BlockingClass::NeverWait)?;
     let tail = |tail: Option<super::Tail>| tail.map_or("-".to_owned(), |t| format_nanos(t.p999_ns));
-    Some(format!(
+    let sentence = format!(
         "If reads must not wait for a slow write, the fastest whose reads never wait is {}: {}, {} less, read p99.9 {}, write p99.9 {}.",
         alternative.strategy,
         throughput(alternative),
         percent(1.0 - alternative.ops_per_sec / best.ops_per_sec),
         tail(alternative.read),
         tail(alternative.write)
-    ))
+    );
+    Some(match weaker_contract(alternative, options) {
+        Some(contract) => format!("{sentence} {contract}"),
+        None => sentence,
+    })
 }
 
 fn failures(ranking: &[Ranked]) -> Option<String> {
@@ -332,5 +340,24 @@ mod tests {
         assert_eq!(percent(0.234), "23%");
         assert_eq!(percent(0.046), "4.6%");
         assert_eq!(percent(0.1), "10%");
+    }
+
+    #[test]
+    fn a_never_waiting_alternative_that_promises_less_says_so() {
+        let text = paragraph(
+            &[result("rwlock", 30e6, 500), result("actor-post", 20e6, 300)],
+            &[
+                ("rwlock", class(BlockingClass::Wait, 200)),
+                ("actor-post", class(BlockingClass::NeverWait, 0)),
+            ],
+        );
+        assert!(
+            text.contains("the fastest whose reads never wait is actor-post"),
+            "{text}"
+        );
+        assert!(
+            text.contains("It promises only prefix consistency"),
+            "{text}"
+        );
     }
 }
