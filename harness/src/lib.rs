@@ -18,6 +18,14 @@
 //! * [`report`]: the results schemas and their renderings: table, JSON, CSV,
 //!   and a sweep's SVG charts and HTML page;
 //! * [`cli`]: the `harness` command line on top of all that.
+//!
+//! Also [`catalog`] (names to types: a scenario built once into a
+//! [`catalog::Runnable`], yours included) and [`slowed`] (the write delay,
+//! for any scenario). Each command has a page in the repository's `docs/`
+//! (`docs/run.md`, `docs/verify.md`, ...; `docs/architecture.md` for the
+//! design); `harness/examples/custom_strategy.rs` and
+//! `harness/examples/custom_scenario.rs` bring a strategy and a scenario
+//! from outside the crates.
 
 #![warn(missing_docs)]
 

@@ -12,6 +12,10 @@
 //!
 //! There are no threads, locks or atomics in this crate; the `harness` crate
 //! owns all of that.
+//!
+//! A scenario needs 10 items to be measured and 12 to be verified (see
+//! [`Scenario`]); `harness/examples/custom_scenario.rs` is the tutorial, and
+//! the repository's `docs/architecture.md` describes the design.
 
 #![warn(missing_docs)]
 

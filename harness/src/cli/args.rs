@@ -268,7 +268,7 @@ pub struct VerifyArgs {
 /// The arguments of `harness check-history`.
 #[derive(Clone, Debug, Args)]
 pub struct CheckHistoryArgs {
-    /// History files (JSON, see the README).
+    /// History files (JSON; the format is in docs/history-format.md).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Output format.
