@@ -2,6 +2,17 @@ use super::*;
 use crate::check::specs::Register;
 use crate::check::specs::register_ops::{RegisterOp, read, write};
 
+/// `history` judged under `prefix` alone.
+fn judged_prefix(history: &[RegisterOp]) -> Judgement<Register> {
+    judge(
+        &Register,
+        history,
+        &[Consistency::Prefix],
+        Duration::from_secs(5),
+        1,
+    )
+}
+
 /// Which contracts `history` keeps, strongest first.
 fn kept(history: &[RegisterOp]) -> Vec<Consistency> {
     let judgement = judge(
@@ -74,13 +85,7 @@ fn a_linearizable_history_has_no_staleness() {
         read(1, 2, 3, Some(1)),
         read(0, 4, 5, Some(1)),
     ];
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     let summary = judgement.staleness.expect("prefix held").summary();
     assert_eq!((summary.reads, summary.max, summary.p99), (2, 0, 0));
 }
@@ -97,13 +102,7 @@ fn staleness_counts_the_returned_writes_a_read_missed() {
         read(1, 8, 9, Some(1)),
         read(2, 10, 11, Some(3)),
     ];
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     assert_eq!(judgement.held(Consistency::Prefix), Some(true));
     let summary = judgement.staleness.expect("prefix held").summary();
     assert_eq!((summary.reads, summary.max, summary.p99), (3, 2, 2));
@@ -119,22 +118,10 @@ fn a_read_is_placed_as_late_as_its_output_allows() {
         read(1, 4, 5, Some(5)),
         read(1, 6, 7, None),
     ];
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     assert_eq!(judgement.held(Consistency::Prefix), Some(false));
     let history = [write(0, 0, 1, 5), write(0, 2, 3, 5), read(1, 4, 5, Some(5))];
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     assert_eq!(judgement.staleness.expect("held").summary().max, 0);
 }
 
@@ -157,13 +144,7 @@ fn a_violation_is_cut_to_the_shortest_failing_prefix_in_call_order() {
     for k in 0..20 {
         history.push(write(2, 10 + 2 * k, 11 + 2 * k, 9));
     }
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     let Some(Outcome::Violated(violation)) = judgement.prefix else {
         panic!("prefix must fail");
     };
@@ -184,13 +165,7 @@ fn an_operation_running_at_the_cut_is_pending_in_the_violation() {
         read(2, 110, 111, Some(5)),
         read(2, 120, 121, None),
     ];
-    let judgement = judge(
-        &Register,
-        &history,
-        &[Consistency::Prefix],
-        Duration::from_secs(5),
-        1,
-    );
+    let judgement = judged_prefix(&history);
     let Some(Outcome::Violated(violation)) = judgement.prefix else {
         panic!("prefix must fail");
     };
