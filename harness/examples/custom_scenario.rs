@@ -37,7 +37,8 @@
 //!
 //! **4. Model-check it.** Strategies take their primitives from
 //! `harness::sync`, so under `--cfg loom` or `--cfg shuttle` the tests at the
-//! bottom explore the schedules of small concurrent cases on this scenario.
+//! bottom explore the schedules of small concurrent cases on this scenario
+//! (and catch the seeds' racy wrapper losing a login).
 //!
 //! ```text
 //! cargo run --release -p harness --example custom_scenario [OUT_DIR]
@@ -474,15 +475,28 @@ mod tests {
 #[cfg(all(test, any(loom, shuttle)))]
 mod model_check {
     use harness::check::interleavings::{Case, check_case, explore};
+    use harness::strategy::mutants::RacySwap;
     use harness::strategy::{ArcSwapRcu, MutexStrategy, StrategyOptions};
     use harness::sync::Arc;
     use scenarios::{KeyDist, Workload};
 
     use super::*;
 
+    /// Two threads of two writes each on two users: logins collide on the
+    /// token counter, so a lost update changes an output.
     fn case() -> Arc<Case<SessionCache>> {
-        let workload = Workload::new(0.5, KeyDist::Uniform).unwrap();
+        let workload = Workload::new(0.0, KeyDist::Uniform).unwrap();
         Arc::new(Case::generate(&SessionCache, 2, &workload, 2, 2, 7))
+    }
+
+    /// The cases can fail: the seeds' naive wrapper, which loses updates, is caught.
+    #[test]
+    #[should_panic]
+    fn a_racy_swap_on_sessions_is_caught() {
+        let (scenario, case) = (Arc::new(SessionCache), case());
+        explore(1_000, move || {
+            check_case::<_, RacySwap<_>>(&scenario, &case, &StrategyOptions::default());
+        });
     }
 
     #[test]
