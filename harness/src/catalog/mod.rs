@@ -209,8 +209,11 @@ struct Offer<S: Scenario> {
     name: &'static str,
     measure: fn(&Arc<Slowed<S>>, &RunConfig) -> Result<Measurement, RunFailure>,
     probe: fn(&Slowed<S>, &ProbeConfig) -> Blocking,
-    verify: Option<fn(Slowed<S>, &VerifyConfig) -> VerifyReport>,
+    verify: Option<VerifyFn<S>>,
 }
+
+/// Verifies one strategy on scenario `S`.
+type VerifyFn<S> = fn(Slowed<S>, &VerifyConfig) -> VerifyReport;
 
 struct Entry<S: Scenario> {
     scenario: Arc<Slowed<S>>,
@@ -263,6 +266,16 @@ impl<S: Scenario> Entry<S> {
         Err(self.not_offered(strategy, needs))
     }
 
+    /// The function that verifies `strategy`, if it is offered and verifiable.
+    fn verifier(&self, strategy: &str) -> Result<VerifyFn<S>, Unavailable> {
+        self.offer(strategy)?.verify.ok_or_else(|| {
+            self.not_offered(
+                strategy,
+                "Increments and a State that is Eq + Hash to be verified",
+            )
+        })
+    }
+
     fn not_offered(&self, strategy: &str, needs: &'static str) -> Unavailable {
         Unavailable::NotOffered {
             strategy: strategy.to_owned(),
@@ -286,13 +299,10 @@ impl<S: Scenario> Runnable for Entry<S> {
     }
 
     fn offers(&self, strategy: &str, verify: bool) -> Result<(), Unavailable> {
-        let offer = self.offer(strategy)?;
-        match (verify, offer.verify) {
-            (true, None) => Err(self.not_offered(
-                strategy,
-                "Increments and a State that is Eq + Hash to be verified",
-            )),
-            _ => Ok(()),
+        if verify {
+            self.verifier(strategy).map(|_| ())
+        } else {
+            self.offer(strategy).map(|_| ())
         }
     }
 
@@ -309,9 +319,10 @@ impl<S: Scenario> Runnable for Entry<S> {
     }
 
     fn verify(&self, strategy: &str, config: &VerifyConfig) -> Result<VerifyReport, Unavailable> {
-        self.offers(strategy, true)?;
-        let verify = self.offer(strategy)?.verify.expect("checked by offers");
-        Ok(verify(Slowed::clone(&self.scenario), config))
+        Ok(self.verifier(strategy)?(
+            Slowed::clone(&self.scenario),
+            config,
+        ))
     }
 
     fn unshared_ops(&self, path: WritePath, job: &UnsharedJob) -> u64 {

@@ -12,13 +12,13 @@
 //! condition is sequential consistency; with one operation per thread or
 //! any mutant that loses a write, that is what fails.
 
-use crate::check::Memoizable;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use scenarios::{Op, Output, Scenario, Workload};
 
+use crate::check::Memoizable;
 use crate::runner::thread_seed;
 use crate::strategy::{Strategy, StrategyHandle, StrategyOptions};
 use crate::sync::thread;

@@ -14,7 +14,7 @@ use super::query::{Query, QueryError, Resolved, distinct, resolve};
 use super::recommend::percent;
 use crate::check::consistency::Consistency;
 use crate::report::format_count;
-use crate::strategy::{StrategyOptions, registry};
+use crate::strategy::StrategyOptions;
 use crate::sweep::{Slice, Summary, SweepResults};
 
 /// What `harness recommend` prints.
@@ -61,9 +61,7 @@ pub fn answer(results: &SweepResults, query: &Query) -> Result<Answer, QueryErro
         ..StrategyOptions::default()
     };
     let strategy = best.label.split(" (").next().unwrap_or(&best.label);
-    let weaker_contract = registry::promise(strategy, &options)
-        .ok()
-        .filter(|&promise| promise != Consistency::Linearizable);
+    let weaker_contract = super::weaker_promise(strategy, &options);
     Ok(Answer {
         weaker_contract,
         sweep: describe_sweep(results),
@@ -229,8 +227,9 @@ impl fmt::Display for Answer {
         if let Some(contract) = self.weaker_contract {
             writeln!(
                 f,
-                "note: {} promises only {contract} consistency: a write returns before readers can see it, so a read may miss writes that already returned (harness verify measures how many)",
-                self.best.label
+                "note: {} {}",
+                self.best.label,
+                super::lag_caveat(contract)
             )?;
         }
         if !self.failed_there.is_empty() {

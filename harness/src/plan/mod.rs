@@ -37,6 +37,24 @@ pub use self::rank::{Ranked, Ranking, Tail};
 pub use self::run_plan::{BlockingByScenario, Plan, plans};
 pub use self::table::plans_to_table;
 
+use crate::check::consistency::Consistency;
+use crate::strategy::{StrategyOptions, registry};
+
+/// The contract `strategy` promises with `options`, when it is weaker than
+/// linearizability: its throughput counts writes readers cannot see yet.
+fn weaker_promise(strategy: &str, options: &StrategyOptions) -> Option<Consistency> {
+    registry::promise(strategy, options)
+        .ok()
+        .filter(|&promise| promise != Consistency::Linearizable)
+}
+
+/// What promising only `contract` means to a reader, after the strategy's name.
+fn lag_caveat(contract: Consistency) -> String {
+    format!(
+        "promises only {contract} consistency: a write returns before readers can see it, so a read may miss writes that already returned (harness verify measures how many)"
+    )
+}
+
 /// A lead smaller than this fraction is within the noise of one run.
 ///
 /// One run cannot measure its own noise, and on a shared machine the same

@@ -15,9 +15,8 @@
 use super::probe::BlockingClass;
 use super::rank::{Ranked, lead};
 use super::{Blocking, NOISE};
-use crate::check::consistency::Consistency;
 use crate::report::{format_count, format_nanos};
-use crate::strategy::{StrategyOptions, registry};
+use crate::strategy::StrategyOptions;
 
 /// The recommendation for `ranking` (fastest first, failed last), measured
 /// on `workload` (a phrase such as "routing at 64 threads, read ratio 0.9")
@@ -78,12 +77,11 @@ fn verdict(workload: &str, best: &Ranked, second: &Ranked) -> String {
 
 /// That `best` promises less than linearizability, if it does.
 fn weaker_contract(best: &Ranked, options: &StrategyOptions) -> Option<String> {
-    let promise = registry::promise(&best.strategy, options).ok()?;
-    (promise != Consistency::Linearizable).then(|| {
-        format!(
-            "It promises only {promise} consistency: a write returns before readers can see it, so a read may miss writes that already returned (harness verify measures how many); choose it only where reads may lag."
-        )
-    })
+    let promise = super::weaker_promise(&best.strategy, options)?;
+    Some(format!(
+        "It {}; choose it only where reads may lag.",
+        super::lag_caveat(promise)
+    ))
 }
 
 /// What the strategy's readers and writers pay.
